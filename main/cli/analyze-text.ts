@@ -15,6 +15,16 @@ export function shownPath(p: string): string {
 }
 
 /**
+ * A message for plain output that may quote a file name or tag (an engine refusal: `"a\nb.mp3" is …`): each control
+ * character (C0, DEL, C1) written as its JSON escape — `\n`, `\t`, `\u001b` — in place, quotes and all else left as
+ * they are, so the name reads as shownPath shows it, the message stays on its line and sends the terminal no escape
+ * sequence (tags39: a name with a newline broke `studio tags write`'s refusal over two lines).
+ */
+export function shownText(s: string): string {
+  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => (c.charCodeAt(0) < 0x20 ? JSON.stringify(c).slice(1, -1) : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+}
+
+/**
  * A problem of `studio analyze` as its stderr line's text (after "studio: "): the path, then the message — or the
  * message alone where it names the path itself as shown (a path that does not exist: fs/paths.ts notFoundMessage,
  * the words `studio probe` prints too).

@@ -11,7 +11,7 @@ import { mostUsedNotation, replacedText, toErrorData, type ErrorCode, type Libra
 import { DATA_FOLDER_IN_USE_EXIT } from '../data-lock';
 import type { EngineHost } from '../engine-host';
 import { isInside } from '../engine/fs/paths';
-import { shownPath } from './analyze-text';
+import { shownPath, shownText } from './analyze-text';
 import { crateTracks, findCrate } from './crate';
 import { onCtrlC } from './interrupt';
 
@@ -38,11 +38,14 @@ export const TAGS_USAGE = `Usage:
       removes it where it disagrees with our uncertain guess.
       --dry-run prints the plan and writes nothing: the tracks that would be
       written (under each, a value it would not get and why: "no key: …",
-      and with --clear-conflicting the file's own tag it removes), and why
-      each other one would not. --json: the plan as one JSON object
+      and with --clear-conflicting the file's own tag it removes), why
+      each other one would not, and apart the files whose layout the studio
+      cannot write safely (RF64 or an unpadded chunk in a WAV, AIFF-C, an M4A
+      with QuickTime metadata keys or fragments, a chained or cut-short Ogg):
+      "will not be written: …". --json: the plan as one JSON object
       ({"writable": [{trackId, path, notWritten?: {bpm, key}, replaces?: {bpm,
       key}, removes?: {bpm, key}}], "refused":
-      [{trackId, path, reason}]}); when writing, one JSON object per track (path, trackId and
+      [{trackId, path, reason, layout?: true}]}); when writing, one JSON object per track (path, trackId and
       "written" {format, bpm, key, readBack, notWritten, kept, cleared,
       replaced, foreign}, "refused" (the reason) or "error" with "code").
       A BPM or key tag of the file's own (another program's) that names
@@ -51,8 +54,9 @@ export const TAGS_USAGE = `Usage:
       a file changed since its analysis (scan it again), read-only or gone is
       not written. Progress on stderr (a terminal); Ctrl+C stops after the
       file being written (exit 130).
-      Exit code 1 when any file failed to be written (tracks with nothing to
-      write are listed, not failures). Takes the data folder's lock as
+      Exit code 1 when any file failed to be written or has a layout the
+      studio cannot write (tracks with nothing to write are listed, not
+      failures). Takes the data folder's lock as
       analyze --db does (75: in use by the app or studio serve); --dry-run
       then reads a copy of the library instead.`;
 
@@ -200,13 +204,15 @@ export async function tagsCommand(argv: string[], start: Start): Promise<number>
     const fromFiles = values.notation === undefined ? mostUsedNotation(plan.keyNotations) : null;
     if (fromFiles) notation = fromFiles;
     const reasons = new Map(plan.refused.map((r) => [r.trackId, r.reason]));
+    const layout = plan.refused.filter((r) => r.layout);
+    const others = plan.refused.filter((r) => !r.layout);
     const path = (id: string) => byId.get(id)!.path;
     const partial = new Map((plan.partial ?? []).map((p) => [p.trackId, p.notWritten]));
     const removes = new Map((plan.partial ?? []).flatMap((p) => (p.removes ? [[p.trackId, p.removes] as const] : [])));
     const replaces = new Map((plan.replaces ?? []).map((p) => [p.trackId, p.replaced]));
     if (dryRun) {
       if (json) {
-        out(JSON.stringify({ writable: plan.writable.map((trackId) => ({ trackId, path: path(trackId), ...(partial.has(trackId) ? { notWritten: partial.get(trackId) } : {}), ...(replaces.has(trackId) ? { replaces: replaces.get(trackId) } : {}), ...(removes.has(trackId) ? { removes: removes.get(trackId) } : {}) })), refused: plan.refused.map((r) => ({ trackId: r.trackId, path: path(r.trackId), reason: r.reason })) }));
+        out(JSON.stringify({ writable: plan.writable.map((trackId) => ({ trackId, path: path(trackId), ...(partial.has(trackId) ? { notWritten: partial.get(trackId) } : {}), ...(replaces.has(trackId) ? { replaces: replaces.get(trackId) } : {}), ...(removes.has(trackId) ? { removes: removes.get(trackId) } : {}) })), refused: plan.refused.map((r) => ({ trackId: r.trackId, path: path(r.trackId), reason: r.reason, ...(r.layout ? { layout: true } : {}) })) }));
         return 0;
       }
       const what = want.bpm && want.key ? 'BPM and key' : want.bpm ? 'the BPM' : 'the key';
@@ -215,7 +221,7 @@ export async function tagsCommand(argv: string[], start: Start): Promise<number>
         out(`  ${shownPath(path(id))}`);
         // a value asked for that this file would not get, with why, as the write reports it ("no key …")
         const left = partial.get(id);
-        for (const [what, why] of [['BPM', left?.bpm], ['key', left?.key]] as const) if (why) out(`      no ${what}: ${why}`);
+        for (const [what, why] of [['BPM', left?.bpm], ['key', left?.key]] as const) if (why) out(`      no ${what}: ${shownText(why)}`);
         // another program's tempo or key that ours would replace (dj36: said before, not only after)
         const r = replaces.get(id);
         if (r) out(`      replaces the file's own ${replacedText(r)}, which ${r.bpm && r.key ? 'name' : 'names'} another ${replacedKinds(r)}`);
@@ -223,9 +229,15 @@ export async function tagsCommand(argv: string[], start: Start): Promise<number>
         const gone = removes.get(id);
         if (gone) out(`      removes the file's own ${replacedText(gone)}: ${gone.bpm && gone.key ? 'they disagree with our uncertain values' : 'it disagrees with our uncertain value'}`);
       }
-      if (plan.refused.length) {
-        out(`Would not write ${plan.refused.length}:`);
-        for (const r of plan.refused) out(`  ${shownPath(path(r.trackId))}\n      ${r.reason}`);
+      if (others.length) {
+        out(`Would not write ${others.length}:`);
+        for (const r of others) out(`  ${shownPath(path(r.trackId))}\n      ${shownText(r.reason)}`);
+      }
+      // tags39: the files whose layout the write refuses at the file (RF64, AIFF-C, a chained Ogg…), found by the same
+      // checks and counted apart — the plan listed them as written, then the write refused each
+      if (layout.length) {
+        out(`Will not be written, ${layout.length} (${layout.length === 1 ? "the file's layout, which the studio cannot write safely" : "the files' layout, which the studio cannot write safely"}):`);
+        for (const r of layout) out(`  ${shownPath(path(r.trackId))}\n      will not be written: ${shownText(r.reason)}`);
       }
       out('Nothing was written (--dry-run).');
       return 0;
@@ -243,7 +255,8 @@ export async function tagsCommand(argv: string[], start: Start): Promise<number>
       const reason = reasons.get(t.id);
       if (reason !== undefined) {
         if (tty) process.stderr.write('\r\x1b[K');
-        out(json ? JSON.stringify({ trackId: t.id, path: t.path, refused: reason }) : `${shownPath(t.path)}\n  not written ${reason}`);
+        const atLayout = layout.some((r) => r.trackId === t.id);
+        out(json ? JSON.stringify({ trackId: t.id, path: t.path, refused: reason, ...(atLayout ? { layout: true } : {}) }) : `${shownPath(t.path)}\n  not written ${shownText(reason)}`);
         continue;
       }
       if (cancelled) {
@@ -261,20 +274,22 @@ export async function tagsCommand(argv: string[], start: Start): Promise<number>
         if (d.code === 'ENGINE_CRASHED' || d.code === 'ENGINE_UNAVAILABLE') throw e;
         failed++;
         if (tty) process.stderr.write('\r\x1b[K');
-        out(json ? JSON.stringify({ trackId: t.id, path: t.path, error: d.message, code: d.code }) : `${shownPath(t.path)}\n  failed      ${d.message}`);
+        out(json ? JSON.stringify({ trackId: t.id, path: t.path, error: d.message, code: d.code }) : `${shownPath(t.path)}\n  failed      ${shownText(d.message)}`);
       }
       done++;
     }
     if (tty) process.stderr.write('\r\x1b[K');
-    // refused for any reason (not analysed, nothing sure, a format without such tags: a tracker module), each said above
-    const nothing = plan.refused.length ? `; ${plan.refused.length} not written (why: above)` : '';
+    // refused for any reason (not analysed, nothing sure, a format without such tags: a tracker module), each said above;
+    // a file whose layout the studio cannot write counted apart (tags39), and as failed for the exit code, as it was
+    // when the write itself found it
+    const nothing = (others.length ? `; ${others.length} not written (why: above)` : '') + (layout.length ? `; ${layout.length} not written for ${layout.length === 1 ? "its file's layout" : "their files' layout"} (above)` : '');
     if (cancelled) {
       err(`studio: cancelled: ${written} of ${total} files written${failed ? `, ${failed} failed` : ''}; ${notStarted} not started, left as they were${nothing}.`);
       return 130;
     }
     if (total === 0) err('studio: nothing written (why, for each file: above).');
     else err(`studio: ${written} of ${total} ${total === 1 ? 'file' : 'files'} written${failed ? `, ${failed} failed (above)` : ''}${nothing}.`);
-    return failed ? 1 : 0;
+    return failed || layout.length ? 1 : 0;
   } catch (e) {
     if (e instanceof UsageError || (e instanceof TypeError && (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))) {
       const message = `${e.message.split('. ')[0].replace(/\.$/, '').replace(/^Unknown option/, 'unknown option')}.`;

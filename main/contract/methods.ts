@@ -1474,14 +1474,19 @@ export const methods = {
      * `writable`: the tracks library:write-tags with these options would write (a file changed since its analysis,
      * read-only or gone is found only when written); `refused`: the others, each with the message its write would be
      * refused with (not analysed, a container whose tags are not written, no value sure enough, a tempo or key that
-     * changes, an unknown id: `fileName` ''). Both in the order of `trackIds`, a repeated id once. `partial`: the
+     * changes, a file layout the tag library would damage, an unknown id: `fileName` ''). Both in the order of `trackIds`, a repeated id once. `partial`: the
      * writable tracks where a value asked for would not be written, with why (library:write-tags' `notWritten`: the
      * tempo is uncertain, the key changes…; null for a value that is written or not asked for) and its file's name (the
      * Write tags… dialog names them before writing), in `writable`'s order.
      */
     output: z.object({
       writable: z.array(z.string()),
-      refused: z.array(z.object({ trackId: z.string(), fileName: z.string(), reason: z.string() })),
+      /**
+       * `layout`: true where the file's layout is what the write refuses (tags39: RF64, a WAV chunk without its pad byte,
+       * AIFF-C, QuickTime metadata keys or fragments in an M4A, a chained or cut-short Ogg — found at the file, its
+       * headers read as the write reads them before any copy); the dialog and `--dry-run` count these apart
+       */
+      refused: z.array(z.object({ trackId: z.string(), fileName: z.string(), reason: z.string(), layout: z.literal(true).optional() })),
       partial: z
         .array(
           z.object({

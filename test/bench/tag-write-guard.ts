@@ -3,17 +3,20 @@
  * audio packets demuxed by ffmpeg and compared, library/tag-write.ts audioUnchanged) against the same write without
  * the check, in the same run, alternating: a ~10 MB LAME MP3 (320 kb/s, ~4 min), a FLAC of the same audio, and a
  * batch of 50 MP3s written one after another (as `studio tags write` and the dialog do). The write without the check
- * is the current tag-write.ts with its two check lines taken out, written beside it as a dotfile for the run and
- * removed after. The lower bound of any demux-based check, in the same run: ffmpeg demuxing the file twice to its
+ * is the current tag-write.ts with its two check lines taken out, written for the run into the benchmark's temporary
+ * folder (its relative and `@contract` imports made absolute, the packages reached through a link to node_modules) and
+ * removed with it — never into main/ (tags39: a dotfile in main/engine/library for the run, which a build, a type check
+ * or another helper's tests running meanwhile would meet). The lower bound of any demux-based check, in the same run: ffmpeg demuxing the file twice to its
  * null muxer (no hash, nothing read back). CPU: this process's user+system plus its waited-for children's (/proc/self/stat cutime+cstime: the
  * ffmpeg runs), per file. Linux only.
  *
  * Run: npm run bench -- test/bench/tag-write-guard.ts [runs=5] [batch=50]
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { relocatedSource } from '../helpers/relocated-source';
 import type { writeTagsSafely as Write } from '../../main/engine/library/tag-write';
 
 const runs = Number(process.argv[2]) || 5;
@@ -22,11 +25,14 @@ const lib = join(import.meta.dirname, '../../main/engine/library');
 const src = readFileSync(join(lib, 'tag-write.ts'), 'utf8');
 const CHECK = ['if (!byBytes) packetsBefore().catch(() => undefined);', 'if (!byBytes || !(await sameAudioBytes(path, tmp, byBytes))) await audioUnchanged(basename(input.path), packetsBefore(), tmp, stopCheck.signal);'];
 if (!CHECK.every((l) => src.includes(l))) throw new Error('tag-write.ts no longer has the check lines this benchmark takes out');
-const unguardedSrc = src.replace(CHECK[0], '').replace(CHECK[1], '');
-const variant = join(lib, '.tag-write-unguarded.bench.ts');
-writeFileSync(variant, unguardedSrc);
 const dir = mkdtempSync(join(tmpdir(), 'studio-bench-tagguard-'));
+const variant = join(dir, 'tag-write-unguarded.bench.ts');
 try {
+  writeFileSync(variant, relocatedSource(src.replace(CHECK[0], '').replace(CHECK[1], ''), lib, resolve(lib, '../../contract/index.ts')));
+  // the packages it imports (music-metadata, node-taglib-sharp through createRequire) resolve from its own folder
+  symlinkSync(resolve(lib, '../../../node_modules'), join(dir, 'node_modules'), 'dir');
+  // an ES module, as the repository's: loaded as CommonJS it would get a contract (StudioError) of its own
+  writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
   const guarded: typeof Write = (await import('../../main/engine/library/tag-write')).writeTagsSafely;
   const unguarded: typeof Write = (await import(variant)).writeTagsSafely;
   const wav = join(dir, 'src.wav');
@@ -93,6 +99,5 @@ try {
   console.log(`batch of ${batch} with the check:    wall ${(bg.wall / 1000).toFixed(2)} s, CPU ${(bg.cpu / 1000).toFixed(2)} s`);
   console.log(`batch of ${batch} without the check: wall ${(bu.wall / 1000).toFixed(2)} s, CPU ${(bu.cpu / 1000).toFixed(2)} s`);
 } finally {
-  unlinkSync(variant);
   rmSync(dir, { recursive: true, force: true });
 }

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { LibraryTrack } from '@contract';
-import { analyzeLine, analyzeText, keyText, NOT_ANALYSED, tempoText } from '../../main/cli/analyze-text';
+import { analyzeLine, analyzeText, keyText, NOT_ANALYSED, shownPath, shownText, tempoText } from '../../main/cli/analyze-text';
 
 const row = (o: Partial<LibraryTrack>): LibraryTrack => ({
   id: 't', folderId: 'f', path: '/m/a.wav', fileName: 'a.wav', status: 'analysed', error: null, title: null, artist: null, album: null, genre: null, year: null,
@@ -111,4 +111,15 @@ test('the tagged line names an uncertain tempo or key as ours uncertain, with no
     analyzeText(t, { ...opts, tagged: { bpm: 120, key: 'A minor', keyText: 'Am' } }),
     /\n {2}tagged {6}120 BPM · Am — tag says 120 \(ours uncertain: best guess 236\.2\); tag says Am = A minor \(ours uncertain: best guess A major\)\n/,
   );
+});
+
+test('shownText escapes the control characters of a message that quotes a name, in place, as shownPath escapes a path (tags39)', () => {
+  // an engine refusal quoting a file name with a line break, a tab, ESC (a terminal escape), DEL and a C1 control
+  const m = '"take\n2\t\u001b[31mred\u007f\u0085.wav" is an RF64 file, whose tags the studio cannot write yet.';
+  assert.equal(shownText(m), '"take\\n2\\t\\u001b[31mred\\u007f\\u0085.wav" is an RF64 file, whose tags the studio cannot write yet.');
+  assert.ok(!/[\u0000-\u001f\u007f-\u009f]/.test(shownText(m)));
+  // the name inside reads as shownPath shows the name itself (its quotes are the message's)
+  assert.ok(shownText(m).startsWith(shownPath('take\n2\t\u001b[31mred\u007f\u0085.wav')));
+  // a message without one is left as it is (its quotes, backslashes and non-ASCII letters too)
+  assert.equal(shownText('"Café \\ "x".flac" is read-only'), '"Café \\ "x".flac" is read-only');
 });

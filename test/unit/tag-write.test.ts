@@ -3,7 +3,8 @@
 // the scanner must never take for a track).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { bpmText, isTagWriteTemp, keyIn, keyNotationOf, tagTarget } from '../../main/engine/library/tag-write';
+import { StudioError } from '@contract';
+import { bpmText, isTagWriteTemp, keyIn, keyNotationOf, readBack, tagTarget } from '../../main/engine/library/tag-write';
 
 test('tag family by the real container (not the file name); video and other containers are not written', () => {
   assert.deepEqual(tagTarget('mp3', 'mp3', false), { format: 'id3v2', mime: 'taglib/mp3' });
@@ -44,4 +45,20 @@ test("the write's temporary copy is recognised by name only", () => {
   assert.equal(isTagWriteTemp('/m/Alpha 120.mp3'), false);
   assert.equal(isTagWriteTemp('/m/Alpha.studio-tags-0a1b2c3d.tmp'), false, 'not hidden: not ours');
   assert.equal(isTagWriteTemp('/m/.x.mp3.studio-tags-zzzz.tmp'), false);
+});
+
+test('a read-back that throws on the written copy is said in words: what failed, the file untouched, the reader\'s message after (tags39)', async () => {
+  // music-metadata's own bug on an intact copy surfaced bare: "Cannot read properties of undefined (reading 'length')"
+  const throws = async () => {
+    throw new TypeError("Cannot read properties of undefined (reading 'length')");
+  };
+  await assert.rejects(readBack('/m/.a.mp3.studio-tags-0a1b2c3d.tmp', 'id3v2', 'a.mp3', throws), (e: unknown) => {
+    assert.ok(e instanceof StudioError, `a StudioError, not ${String(e)}`);
+    assert.equal(e.code, 'UNREADABLE');
+    assert.equal(e.message, `The tags written into "a.mp3" could not be read back to check them: the tag reader failed on the written copy (TypeError: Cannot read properties of undefined (reading 'length')). The file was left untouched (the copy was discarded); its tags were not written.`);
+    return true;
+  });
+  // a StudioError of the reader's (a cancel) goes through as it is; a reading that works is returned
+  await assert.rejects(readBack('/x', 'vorbis', 'x.flac', async () => { throw new StudioError('CANCELLED', 'stopped'); }), { code: 'CANCELLED', message: 'stopped' });
+  assert.deepEqual(await readBack('/x', 'vorbis', 'x.flac', async () => ({ bpm: '124', key: 'Am' })), { bpm: '124', key: 'Am' });
 });

@@ -24,7 +24,7 @@ import { peaksDownbeat } from '../analysis/beat-grid';
 import type { TempoResult } from '../analysis/tempo';
 import { probeFile } from '../media/probe';
 import { mp3TimingCaseOf } from '../media/structure';
-import { bpmText, keyIn, keyNotationOf, readBpmKey, tagTarget, writeTagsSafely, type KeyNotation } from './tag-write';
+import { bpmText, keyIn, keyNotationOf, layoutRefusal, readBpmKey, tagTarget, writeTagsSafely, type KeyNotation } from './tag-write';
 import { parseKey } from '../analysis/keys';
 import { readTempoKeyTags, tagsReadCurrent } from './analyse';
 import { parseTaggedKey } from '../media/tags';
@@ -283,7 +283,10 @@ export class LibraryService {
    * mtime: one stat), else they are none (scanFoundNoTempoKeyTag). test/bench/tag-plan.ts, 2 shared cores: 10,000
    * tracks with nothing of ours to write, no such tag, 0.8–1.1 s (6.7 s when each was read); 10,000 writable 0.55–1 s.
    * `writable` and `refused` keep the order of `trackIds` (a repeated id counts once); `partial` names each writable
-   * track's value asked for that would not be written, with why (tagDecision's notWritten).
+   * track's value asked for that would not be written, with why (tagDecision's notWritten). A file whose layout the
+   * write refuses before any copy (tag-write.ts layoutRefusal: RF64, an unpadded WAV chunk, AIFF-C, QuickTime keys or
+   * fragments in an M4A, a chained or cut-short Ogg) is refused with the write's message and `layout: true` (tags39);
+   * only WAV, AIFF, M4A and Ogg files are read for it, their headers only.
    * @throws SqliteError when the database cannot be read
    */
   async tagPlan(trackIds: readonly string[], want: { bpm?: boolean; key?: boolean } = {}, opts: { clearConflicting?: boolean } = {}): Promise<MethodOutput<'library:tag-plan'>> {
@@ -292,6 +295,8 @@ export class LibraryService {
     const tempo = want.bpm === false ? new Map<string, TempoSection[]>() : this.store.tempoSections(ids);
     const keys = want.key === false ? new Map<string, KeySection[]>() : this.store.keySections(ids);
     // each track's verdict, in the order of `ids`: decided now, or once its file's own tags are read (below)
+    /** the tracks whose file's layout the write checks before any copy (tag-write.ts layoutRefusal): checked here too */
+    const atFile: { trackId: string; path: string; fileName: string; target: TagDecision['target'] }[] = [];
     const verdicts: ({ trackId: string; refused?: { fileName: string; reason: string }; notWritten?: TagDecision['notWritten']; fileName?: string; replaced?: { bpm: string | null; key: string | null }; removes?: { bpm: string | null; key: string | null }; ownNotation?: KeyNotation } | { trackId: string; t: LibraryTrack; d: TagDecision; file: { size: number; mtimeMs: number; noTempoKeyTag: boolean } })[] = [];
     for (const trackId of ids) {
       let t: LibraryTrack;
@@ -304,9 +309,13 @@ export class LibraryService {
       }
       const row = this.store.tracks.byId(trackId)!;
       const d = tagDecision(t, row.probe_json, 'standard', want, range, { tempo: t.bpm === null ? undefined : tempo.get(trackId), key: t.key === null ? undefined : keys.get(trackId) });
-      if ('refused' in d) verdicts.push({ trackId, refused: { fileName: t.fileName, reason: d.refused.message } });
+      if ('refused' in d) {
+        verdicts.push({ trackId, refused: { fileName: t.fileName, reason: d.refused.message } });
+        continue;
+      }
+      if (LAYOUT_CHECKED.has(d.target.mime)) atFile.push({ trackId, path: t.path, fileName: t.fileName, target: d.target });
       // a value of ours is written: settleTags cannot refuse it, whatever the file's own tags say
-      else if (d.bpm !== null || d.key !== null) {
+      if (d.bpm !== null || d.key !== null) {
         // what it would replace, from the tags the scan read (the file's own format first, as tempoKeyTags ranks them)
         const tags = d.probe.tags;
         const stored = { bpm: tags?.bpm === undefined ? null : String(tags.bpm), key: tags?.keyText ?? null };
@@ -336,14 +345,24 @@ export class LibraryService {
       settled.set(trackId, s.refused ? { fileName: t.fileName, reason: s.refused.message } : undefined);
       if (!s.refused && (s.cleared.bpm || s.cleared.key)) removed.set(trackId, s.cleared);
     });
+    // tags39: the layouts the write refuses before any copy (RF64, an unpadded WAV chunk, AIFF-C, QuickTime keys or
+    // fragments in an M4A, a chained or cut-short Ogg), checked as the write checks them, 8 files at a time — the plan
+    // listed such a file as written and the write then refused it. Headers only (test/bench/tag-plan-layout.ts); MP3 and
+    // FLAC are not read. A track refused already (nothing to write) is not.
+    const layout = new Map<string, { fileName: string; reason: string }>();
+    await mapLimited(atFile.filter((f) => !settled.get(f.trackId)), 8, async (f) => {
+      const no = await layoutRefusal(f.path, f.target, f.fileName);
+      if (no) layout.set(f.trackId, { fileName: f.fileName, reason: no.message });
+    });
     const writable: string[] = [];
     const refused: MethodOutput<'library:tag-plan'>['refused'] = [];
     const partial: NonNullable<MethodOutput<'library:tag-plan'>['partial']> = [];
     const replaces: NonNullable<MethodOutput<'library:tag-plan'>['replaces']> = [];
     const keyNotations: NonNullable<MethodOutput<'library:tag-plan'>['keyNotations']> = {};
     for (const v of verdicts) {
-      const no = 'd' in v ? settled.get(v.trackId) : v.refused;
-      if (no) refused.push({ trackId: v.trackId, ...no });
+      const atLayout = layout.get(v.trackId);
+      const no = ('d' in v ? settled.get(v.trackId) : v.refused) ?? atLayout;
+      if (no) refused.push({ trackId: v.trackId, ...no, ...(no === atLayout ? { layout: true as const } : {}) });
       else writable.push(v.trackId);
       if (!no && 'replaced' in v && v.replaced) replaces.push({ trackId: v.trackId, fileName: v.fileName ?? '', replaced: v.replaced });
       if (!no && 'ownNotation' in v && v.ownNotation) keyNotations[v.ownNotation] = (keyNotations[v.ownNotation] ?? 0) + 1;
@@ -720,6 +739,9 @@ export function scanFoundNoTempoKeyTag(probe: ProbeResult, libVersions: string |
   if (!tagsReadCurrent(libVersions) || (probe.warnings ?? []).some((w) => w.startsWith('Tags could not be read'))) return false;
   return probe.tags?.bpm === undefined && probe.tags?.keyText === undefined && probe.tags?.key === undefined;
 }
+
+/** the tag-library file types whose layout a write checks at the file before any copy (tag-write.ts layoutRefusal) */
+const LAYOUT_CHECKED = new Set(['taglib/wav', 'taglib/aiff', 'taglib/m4a', 'taglib/ogg', 'taglib/opus']);
 
 /** tagDecision's answer for a track writeTags would go on with: what is written, and why the rest is not */
 interface TagDecision {

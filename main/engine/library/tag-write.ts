@@ -54,7 +54,7 @@ import { camelot, keyName, openKey, parseKey, tonicName } from '../analysis/keys
 import { audioPackets, type AudioPackets } from '../media/ffmpeg';
 import { containerFamily } from '../media/playable';
 import { paddedWavTags } from '../media/riff';
-import { mp4TagRefusal, sameAudioBytes, structureOf } from '../media/structure';
+import { mp4TagRefusal, sameAudioBytes, structureOf, truncationText } from '../media/structure';
 import { mmContainerName, TAG_LABEL, tempoKeyTagsAsWritten } from '../media/tags';
 
 let tagLibLoaded: typeof taglib | undefined;
@@ -188,6 +188,24 @@ export async function readBpmKey(
   return out;
 }
 
+/**
+ * A tag write's read-back: readBpmKey of the written copy `copy` in the family written (`format`), as a player reads
+ * it. music-metadata may throw on a copy whose audio was checked intact (its own bug, a frame it cannot parse: a bare
+ * TypeError, "Cannot read properties of undefined…"): that is said in words — what failed, that the file was left
+ * untouched — with the reader's own message after them (tags39). `name`: the file's name for the message; `read`:
+ * the reader (readBpmKey; a unit test passes one that throws).
+ * @throws StudioError UNREADABLE where the reader throws; a StudioError it throws (CANCELLED…) unchanged
+ */
+export async function readBack(copy: string, format: TagFormat, name: string, read: typeof readBpmKey = readBpmKey): ReturnType<typeof readBpmKey> {
+  try {
+    return await read(copy, format);
+  } catch (e) {
+    if (e instanceof StudioError) throw e;
+    const said = e instanceof Error ? `${e.name === 'Error' ? '' : `${e.name}: `}${e.message}` : String(e);
+    throw new StudioError('UNREADABLE', `The tags written into "${name}" could not be read back to check them: the tag reader failed on the written copy (${said}). The file was left untouched (the copy was discarded); its tags were not written.`);
+  }
+}
+
 export interface TagWriteInput {
   path: string;
   /** what the library stored when it analysed the file */
@@ -246,7 +264,8 @@ const writing = new Map<string, Promise<unknown>>();
  *   the write), READ_ONLY, NOT_FOUND, UNSUPPORTED (hard-linked, AIFF-C, RF64, a WAV chunk without its pad byte, a chained Ogg, QuickTime metadata keys, a fragmented MP4), UNREADABLE
  *   (the tag library could not read the file's structure: nothing written),
  *   AUDIO_CHANGED (the copy's audio packets, audio streams or duration differ from the file's, or ffmpeg cannot open
- *   the copy: nothing replaced), INTERNAL (the read-back disagreed: nothing replaced).
+ *   the copy: nothing replaced), INTERNAL (the read-back disagreed: nothing replaced), UNREADABLE (the tag library
+ *   could not read the file, an Ogg cut short, or the copy's tags could not be read back: nothing replaced).
  */
 export async function writeTagsSafely(input: TagWriteInput): Promise<TagWriteDone> {
   const real = await realpath(input.path).catch((e) => {
@@ -275,37 +294,8 @@ async function writeOnce(input: TagWriteInput, path: string): Promise<TagWriteDo
     throw new StudioError('UNSUPPORTED', `"${basename(input.path)}" has ${st.nlink} hard links (names for one file), so its tags were not written: the studio writes into a copy and puts it in place, which would split this name from the others. Nothing was changed.`);
   }
   if ((st.mode & 0o222) === 0) throw readOnly('file', path);
-  const aifc = target.mime === 'taglib/aiff' ? await aifcCompression(path) : null;
-  if (aifc !== null) {
-    // node-taglib-sharp 5 reads AIFF only ("File form type is not AIFF"), whatever the AIFF-C holds
-    throw new StudioError('UNSUPPORTED', `"${basename(input.path)}" is an AIFF-C file (${aifcWhat(aifc)}), whose tags the studio cannot write yet; plain AIFF, WAV, FLAC, MP3, Ogg and M4A files are written. Nothing was changed.`);
-  }
-  const wav = target.mime === 'taglib/wav' ? await wavLayoutRefusal(path) : null;
-  if (wav === 'rf64') {
-    // node-taglib-sharp 6.0.3 reads RIFF only ("File does not begin with RIFF identifier"): refused before the copy, by name
-    throw new StudioError('UNSUPPORTED', `"${basename(input.path)}" is an RF64 file (the WAV format for audio past 4 GB, as DAWs and ffmpeg's -rf64 write it), whose tags the studio cannot write yet; plain WAV, AIFF, FLAC, MP3, Ogg and M4A files are written. Nothing was changed.`);
-  }
-  if (wav === 'unpadded') {
-    throw new StudioError('UNSUPPORTED', `"${basename(input.path)}" has a chunk of odd size written without the pad byte WAV requires (a known bug of some writers), so its tags were not written: the tag library would read what follows it one byte off and damage the tags it keeps (its INFO title, artist…). Nothing was changed.`);
-  }
-  const mp4 = target.format === 'mp4' ? await mp4TagRefusal(path) : null;
-  if (mp4 === 'keys') {
-    // node-taglib-sharp 6.0.3 reads such a meta box as iTunes': in moov/udta it re-renders it broken ("The 'keys' atom
-    // with the invalid key count": ffmpeg no longer opens the file, though the BPM and key read back), in moov it throws
-    throw new StudioError('UNSUPPORTED', `"${basename(input.path)}" keeps its tags as QuickTime metadata keys (as iPhone recordings and ffmpeg's use_metadata_tags write them), which the tag library would damage, so its tags were not written: the file would no longer open. Nothing was changed.`);
-  }
-  if (mp4 === 'fragmented') {
-    // node-taglib-sharp 6.0.3 grows the moov in front of the fragments and leaves their stated offsets: the audio read
-    // after it is garbage (ffmpeg decodes nothing, or noise), though the BPM and key read back
-    throw new StudioError('UNSUPPORTED', `"${basename(input.path)}" is a fragmented MP4 (as recorders, streamed downloads and ffmpeg writing to a pipe leave it), whose tags the studio cannot write: the tag library would move its audio away from where the file says it is. Nothing was changed.`);
-  }
-  if (target.mime === 'taglib/ogg' || target.mime === 'taglib/opus') {
-    // node-taglib-sharp 6.0.3 takes the last page for the first stream's and fails ("Cannot read properties of undefined
-    // (reading 'setDuration')"): a chained Ogg file (RFC 3533 §4, as a stream recording or `cat a.ogg b.ogg` leaves it)
-    // is refused by name
-    const links = (await structureOf(path)).ogg?.links.length ?? 1;
-    if (links > 1) throw new StudioError('UNSUPPORTED', `"${basename(input.path)}" is a chained Ogg file (${links} streams one after another, as a stream recording or joined files are), whose tags the studio cannot write: the tag library reads a file of one stream only. Nothing was changed.`);
-  }
+  const layout = await layoutRefusal(path, target, basename(input.path));
+  if (layout) throw layout;
   const dst = await stat(dir);
   if ((dst.mode & 0o222) === 0) throw readOnly('folder', path);
 
@@ -332,6 +322,10 @@ async function writeOnce(input: TagWriteInput, path: string): Promise<TagWriteDo
     try {
       file = TagFile.createFromPath(tmp, target.mime);
     } catch (e) {
+      // an Ogg page header that runs past the end of the file: node-taglib-sharp's words for a file cut short (tags39)
+      if (/page header must be at least/.test((e as Error).message)) {
+        throw new StudioError('UNREADABLE', `"${basename(input.path)}" is cut short or damaged: an Ogg page of it ends before its header does, so its tags were not written. Copy it again from its source, then scan its folder again. Nothing was changed.`);
+      }
       throw new StudioError('UNREADABLE', `The tags of "${basename(path)}" cannot be written: its ${target.format === 'mp4' ? 'MP4' : target.format === 'vorbis' ? 'FLAC/Ogg' : 'ID3'} structure could not be read (${(e as Error).message}). Nothing was changed.`);
     }
     try {
@@ -374,7 +368,7 @@ async function writeOnce(input: TagWriteInput, path: string): Promise<TagWriteDo
     // the audio first: a copy the library damaged may not even read back (music-metadata throws on it)
     if (!byBytes || !(await sameAudioBytes(path, tmp, byBytes))) await audioUnchanged(basename(input.path), packetsBefore(), tmp, stopCheck.signal);
     // read back what a player will read
-    const back = await readBpmKey(tmp, target.format);
+    const back = await readBack(tmp, target.format, basename(input.path));
     const same = (a: string | null, b: string | null) => a === null || (b !== null && (Number.isFinite(Number(a)) ? Number(a) === Number(b) : a === b));
     if (!same(input.bpm, back.bpm) || !same(input.key, back.key) || (clear.bpm && back.bpm !== null) || (clear.key && back.key !== null)) {
       throw new StudioError('INTERNAL', `The tags written into "${basename(path)}" read back as BPM ${back.bpm ?? 'none'}, key ${back.key ?? 'none'} instead of ${input.bpm ?? '–'}, ${input.key ?? '–'}; the file was left as it was.`);
@@ -405,6 +399,64 @@ async function writeOnce(input: TagWriteInput, path: string): Promise<TagWriteDo
     stopCheck.abort();
     if (!renamed) await unlink(tmp).catch(() => undefined);
     copiesMaking.delete(tmp);
+  }
+}
+
+/**
+ * Why the tags of the file at `path` (written as `target`) cannot be written, from its layout alone — the checks a write
+ * makes before any copy, which library:tag-plan makes too, so the plan never lists as written a file the write then
+ * refuses (tags39): an AIFF-C (node-taglib-sharp reads plain AIFF only); an RF64 WAV, or a WAV chunk of odd size
+ * without its pad byte (wavLayoutRefusal); QuickTime metadata keys or fragments in an MP4 (structure.ts mp4TagRefusal);
+ * a chained Ogg (several links, RFC 3533 §4), or an Ogg cut short inside its last page (which the tag library reads as
+ * "page header must be at least 27 bytes"). MP3 and FLAC have no layout refused here: nothing is read for them.
+ * Cost: the chunk/box headers and tag chunks (WAV, AIFF, MP4), the first and last 64 KiB of an Ogg (its pages walked
+ * only where it is chained) — never the audio; test/bench/tag-plan-layout.ts measures it.
+ * `name` is the file's name for the message (the path as the library knows it, not its link target).
+ * @returns StudioError UNSUPPORTED (its message says what the file is and that nothing was changed), UNREADABLE (an
+ *   Ogg cut short: damaged), or null where the layout is written as usual or the file cannot be read here (the write
+ *   then says what it finds)
+ */
+export async function layoutRefusal(path: string, target: { format: TagFormat; mime: string }, name: string): Promise<StudioError | null> {
+  const unsupported = (m: string) => new StudioError('UNSUPPORTED', m);
+  try {
+    const aifc = target.mime === 'taglib/aiff' ? await aifcCompression(path) : null;
+    if (aifc !== null) {
+      // node-taglib-sharp 5 reads AIFF only ("File form type is not AIFF"), whatever the AIFF-C holds
+      return unsupported(`"${name}" is an AIFF-C file (${aifcWhat(aifc)}), whose tags the studio cannot write yet; plain AIFF, WAV, FLAC, MP3, Ogg and M4A files are written. Nothing was changed.`);
+    }
+    const wav = target.mime === 'taglib/wav' ? await wavLayoutRefusal(path) : null;
+    if (wav === 'rf64') {
+      // node-taglib-sharp 6.0.3 reads RIFF only ("File does not begin with RIFF identifier"): refused before the copy, by name
+      return unsupported(`"${name}" is an RF64 file (the WAV format for audio past 4 GB, as DAWs and ffmpeg's -rf64 write it), whose tags the studio cannot write yet; plain WAV, AIFF, FLAC, MP3, Ogg and M4A files are written. Nothing was changed.`);
+    }
+    if (wav === 'unpadded') {
+      return unsupported(`"${name}" has a chunk of odd size written without the pad byte WAV requires (a known bug of some writers), so its tags were not written: the tag library would read what follows it one byte off and damage the tags it keeps (its INFO title, artist…). Nothing was changed.`);
+    }
+    const mp4 = target.format === 'mp4' ? await mp4TagRefusal(path) : null;
+    if (mp4 === 'keys') {
+      // node-taglib-sharp 6.0.3 reads such a meta box as iTunes': in moov/udta it re-renders it broken ("The 'keys' atom
+      // with the invalid key count": ffmpeg no longer opens the file, though the BPM and key read back), in moov it throws
+      return unsupported(`"${name}" keeps its tags as QuickTime metadata keys (as iPhone recordings and ffmpeg's use_metadata_tags write them), which the tag library would damage, so its tags were not written: the file would no longer open. Nothing was changed.`);
+    }
+    if (mp4 === 'fragmented') {
+      // node-taglib-sharp 6.0.3 grows the moov in front of the fragments and leaves their stated offsets: the audio read
+      // after it is garbage (ffmpeg decodes nothing, or noise), though the BPM and key read back
+      return unsupported(`"${name}" is a fragmented MP4 (as recorders, streamed downloads and ffmpeg writing to a pipe leave it), whose tags the studio cannot write: the tag library would move its audio away from where the file says it is. Nothing was changed.`);
+    }
+    if (target.mime === 'taglib/ogg' || target.mime === 'taglib/opus') {
+      const st = await structureOf(path);
+      // a file cut short: node-taglib-sharp reads its last page's header past the end and says only "Argument out of
+      // range: page header must be at least 27 bytes" (tags39)
+      if (st.truncated) return new StudioError('UNREADABLE', `"${name}" is cut short (${truncationText(st.truncated)}): the file is damaged, so its tags were not written. Copy it again from its source, then scan its folder again. Nothing was changed.`);
+      // node-taglib-sharp 6.0.3 takes the last page for the first stream's and fails ("Cannot read properties of undefined
+      // (reading 'setDuration')"): a chained Ogg file (RFC 3533 §4, as a stream recording or `cat a.ogg b.ogg` leaves it)
+      // is refused by name
+      const links = st.ogg?.links.length ?? 1;
+      if (links > 1) return unsupported(`"${name}" is a chained Ogg file (${links} streams one after another, as a stream recording or joined files are), whose tags the studio cannot write: the tag library reads a file of one stream only. Nothing was changed.`);
+    }
+    return null;
+  } catch {
+    return null;
   }
 }
 

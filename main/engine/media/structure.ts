@@ -57,6 +57,13 @@ export interface Mp4AudioTable {
 
 export interface Structure {
   truncated: Truncation | null;
+  /**
+   * The empty space a tagger reserved for later tag edits, in bytes, where there is some (tags39): the padding after
+   * the last frame of the ID3v2 tags in front of an MP3 (ID3v2.3/2.4 §3.3 "Padding"; eyeD3 keeps it after a cover is
+   * removed, up to --max-padding) or a FLAC's PADDING blocks (RFC 9639 §8.3, `metaflac --add-padding`), their block
+   * headers included. Absent where none, or where an ID3v2 tag's frames cannot be walked (unsynchronised 2.2/2.3).
+   */
+  tagPadding?: { bytes: number; where: 'ID3v2' | 'FLAC' };
   /** RIFF/AIFF: bytes after the last chunk that belong to no chunk (offset, length), and the audio chunk's size */
   trailing: { offset: number; bytes: number; audioChunk: string; audioChunkBytes: number } | null;
   /** MP3 with a Xing/Info frame count: the samples ffmpeg decodes (count × samples per frame − delay − padding) */
@@ -252,6 +259,20 @@ async function readContainer(fh: FileHandle, size: number, oggPages: boolean, ma
     }
     const h = start === 0 ? head : await readAt(fh, start, Math.min(size - start, 64 * 1024));
     if (h.length >= 4 && h.toString('latin1', 0, 4) === 'fLaC') return await flac(fh, size, start, h);
+    const found = await containerAfterTags(fh, size, start, h, oggPages, matroskaBlocks);
+    if (start === 0 || found.truncated) return found;
+    // the padding of the ID3v2 tags in front of the audio (an MP3's, or a tag prepended to another format)
+    let padding = 0;
+    for (let at = 0, len = id3; len > 0 && at < start; at += len, len = id3v2Length(await readAt(fh, at, 10))) padding += await id3v2Padding(fh, at);
+    return padding > 0 ? { ...found, tagPadding: { bytes: padding, where: 'ID3v2' } } : found;
+  } catch {
+    return NONE;
+  }
+}
+
+/** readContainer after the ID3v2 tags in front (`start`: where they end; `h`: the bytes from there), the FLAC case done */
+async function containerAfterTags(fh: FileHandle, size: number, start: number, h: Buffer, oggPages: boolean, matroskaBlocks: boolean): Promise<Structure> {
+  try {
     // a FLAC whose "fLaC" marker was overwritten (a bad sector, a tool writing over the start): its header after it is read
     if (start === 0 && flacMarkerDamaged(h) !== null) return { ...(await flac(fh, size, start, h)), flacMarker: h.toString('latin1', 0, 4) };
     const counted = start === 0 ? auOrTtaFrames(h, size) : null;
@@ -286,6 +307,39 @@ async function readContainer(fh: FileHandle, size: number, oggPages: boolean, ma
   } catch {
     return NONE;
   }
+}
+
+/**
+ * The padding of the ID3v2 tag at byte `at` of `fh` (ID3v2.3/2.4 §3.3, ID3v2.2 §3.2): the bytes from the first frame
+ * whose ID starts with a zero byte to the end of the tag body (the footer, 2.4 §3.4, is not padding). Walks the frame
+ * headers only (10 bytes each; 6 in ID3v2.2; a 2.4 frame's size is synchsafe). 0 where there is none, and where the
+ * frames cannot be walked: the whole tag unsynchronised before 2.4 (its frame sizes count the bytes before the
+ * unsynchronisation), a frame ID that is not one, a frame running past the tag.
+ */
+async function id3v2Padding(fh: FileHandle, at: number): Promise<number> {
+  const h = await readAt(fh, at, 10);
+  const total = id3v2Length(h);
+  if (!total) return 0;
+  const version = h[3];
+  const flags = h[5];
+  const end = at + 10 + ((h[6] << 21) | (h[7] << 14) | (h[8] << 7) | h[9]);
+  if (version < 2 || version > 4 || (version < 4 && flags & 0x80)) return 0;
+  let pos = at + 10;
+  if (version >= 3 && flags & 0x40) {
+    // the extended header: 2.3 states the size after its own 4 bytes, 2.4 its whole size, synchsafe
+    const e = await readAt(fh, pos, 4);
+    pos += version === 3 ? 4 + e.readUInt32BE(0) : (e[0] << 21) | (e[1] << 14) | (e[2] << 7) | e[3];
+  }
+  const headBytes = version === 2 ? 6 : 10;
+  while (pos < end) {
+    const f = await readAt(fh, pos, headBytes);
+    if (f.length < 1) return 0;
+    if (f[0] === 0) return end - pos;
+    if (f.length < headBytes || !/^[A-Z0-9]+$/.test(f.toString('latin1', 0, version === 2 ? 3 : 4))) return 0;
+    const len = version === 2 ? (f[3] << 16) | (f[4] << 8) | f[5] : version === 3 ? f.readUInt32BE(4) : (f[4] << 21) | (f[5] << 14) | (f[6] << 7) | f[7];
+    pos += headBytes + len;
+  }
+  return 0;
 }
 
 /**
@@ -378,12 +432,14 @@ async function flac(fh: FileHandle, size: number, start: number, h: Buffer): Pro
     last = next;
   }
   const end = last === first ? firstTail : await tail(last);
-  return { ...NONE, flac: flacInfo, truncated: end === 'whole' ? null : end, ...(more.length ? { flacStreams: more } : {}) };
+  return { ...NONE, flac: flacInfo, truncated: end === 'whole' ? null : end, ...(more.length ? { flacStreams: more } : {}), ...(first.padding > 0 ? { tagPadding: { bytes: first.padding, where: 'FLAC' as const } } : {}) };
 }
 
 /** One FLAC stream's "fLaC" marker at `start` (`h`: the bytes from there): its STREAMINFO, and where its audio frames begin — or where its metadata is cut. */
-async function flacHeader(fh: FileHandle, size: number, start: number, h: Buffer): Promise<{ info: Structure['flac']; maxBlock: number; audioStart: number; pcmBytes: number | null } | { info: Structure['flac']; truncated: Truncation }> {
+async function flacHeader(fh: FileHandle, size: number, start: number, h: Buffer): Promise<{ info: Structure['flac']; maxBlock: number; audioStart: number; pcmBytes: number | null; padding: number } | { info: Structure['flac']; truncated: Truncation }> {
   let info: Structure['flac'] = null;
+  /** the PADDING blocks' bytes, their headers included (RFC 9639 §8.3) */
+  let padding = 0;
   let maxBlock = 0;
   let pcmBytes: number | null = null;
   if (h.length >= 8 + 18 && (h[4] & 0x7f) === 0) {
@@ -409,10 +465,11 @@ async function flacHeader(fh: FileHandle, size: number, start: number, h: Buffer
       const what = type === 6 ? 'its embedded picture (cover art, a FLAC PICTURE block)' : `its ${FLAC_BLOCK[type] ?? `type ${type}`} metadata block`;
       return { info, truncated: { container: 'FLAC', inside: what, sizeBytes: size, declaredBytes: end, beforeAudio: true } };
     }
+    if (type === 1) padding += 4 + len;
     pos = end;
     if (last) break;
   }
-  return { info, maxBlock, audioStart: pos, pcmBytes };
+  return { info, maxBlock, audioStart: pos, pcmBytes, padding };
 }
 
 /**

@@ -27,7 +27,7 @@ import { inflateSync } from 'node:zlib';
 import { fileTypeFromBuffer, supportedExtensions } from 'file-type';
 import { parseBuffer, parseFile, parseFromTokenizer, type IAudioMetadata } from 'music-metadata';
 import * as strtok3 from 'strtok3';
-import { clockTime, type StreamInfo, type Tags } from '@contract';
+import { clockTime, fmtBytes, type StreamInfo, type Tags } from '@contract';
 import { ffmpegCliAudioStream } from './best-stream';
 import { lyricsFromTags } from './lyrics';
 import { nativeTagName } from './native-tag';
@@ -1887,8 +1887,14 @@ export function crossCheck<S extends FfmpegStated['streams'][number]>(input: {
   } else if (!hasVideo && !structure?.truncated && fileKbps !== undefined && bitrateKbps !== undefined && !ff.durationEstimated && fileKbps > bitrateKbps * 1.25 && fileKbps - bitrateKbps > 16 && overheadBytes(input.sizeBytes, bitrateKbps, durationSec) > OVERHEAD_BYTES) {
     // other audio streams (a second language, a commentary) are bytes of the file too, neither tags nor overhead
     const otherAudio = ff.streams.filter((s) => s.type === 'audio').length - 1;
-    const others = otherAudio > 0 ? `${otherAudio === 1 ? 'a second audio stream' : `${otherAudio} more audio streams`}${covers > 0 ? ' and ' : ', '}` : '';
-    const extra = covers > 0 ? ` including ${others}${(covers / 1e6).toFixed(1)} MB of embedded cover art` : ` including ${others}tags and container overhead`;
+    // tags39: a tagger's reserved space named as padding where it is most of what is not cover art (eyeD3 keeps a
+    // removed 2 MB cover's room; metaflac --add-padding) — it was called "tags and container overhead"
+    const pad = structure?.tagPadding;
+    const rest = overheadBytes(input.sizeBytes, bitrateKbps, durationSec) - covers;
+    const padding = pad && pad.bytes >= PADDING_NAMED_BYTES && pad.bytes >= rest / 2 ? `${fmtBytes(pad.bytes)} of padding (empty space its ${pad.where === 'FLAC' ? 'FLAC metadata keeps' : 'ID3v2 tag keeps'} for later tag edits)` : null;
+    const named = [covers > 0 ? `${(covers / 1e6).toFixed(1)} MB of embedded cover art` : null, padding].filter((x) => x !== null);
+    const others = otherAudio > 0 ? `${otherAudio === 1 ? 'a second audio stream' : `${otherAudio} more audio streams`}${named.length ? (named.length > 1 ? ', ' : ' and ') : ', '}` : '';
+    const extra = named.length ? ` including ${others}${named.join(' and ')}` : ` including ${others}tags and container overhead`;
     warnings.push(`The file as a whole is ${fileKbps} kb/s${extra}; the ${otherAudio > 0 ? (readS ? `audio stream read (#0:${read})` : 'first audio stream') : 'audio'} alone is ${bitrateKbps} kb/s.`);
   }
   // a file of a few samples (a 1-sample WAV from a test-signal tool or a cut gone wrong): its duration rounds to 0:00.000
@@ -2163,6 +2169,11 @@ export function durationShown(sec: number): number {
 
 /** the bytes beyond the audio's under which the file's own bitrate is not worth a warning: a header, a small tag (a WAV of a few samples is mostly its 44-byte header) */
 const OVERHEAD_BYTES = 16_384;
+/**
+ * a tag's padding (Structure.tagPadding) named in that warning from this size on: more than a tagger leaves by itself
+ * (eyeD3's --max-padding default is 64 KiB, mutagen's about 1 % of the file, flac's own PADDING block 8 kB)
+ */
+const PADDING_NAMED_BYTES = 65_536;
 
 /** the shortest audio the model hears: one 25 ms filterbank window (model/processors.ts assertClipsHearable refuses less) */
 const MODEL_MIN_SEC = 0.025;

@@ -21,6 +21,8 @@ export const NOTATIONS: { id: KeyNotation; label: string }[] = [
   { id: 'openkey', label: 'Open Key (1m)' },
 ];
 
+/** a track the write would refuse, with the engine's reason (library:tag-plan's `refused`; `layout`: for its file's layout) */
+export type RefusedFile = MethodOutput<'library:tag-plan'>['refused'][number];
 /** a file to write that would get only some of the values asked for, with why (library:tag-plan's `partial`) */
 export type PartialFile = NonNullable<MethodOutput<'library:tag-plan'>['partial']>[number];
 /** a file to write whose own BPM/key tag (another program's) the write would replace with another value (library:tag-plan's `replaces`) */
@@ -52,9 +54,10 @@ class TagWriter {
   /**
    * the tracks it was opened for that the write would refuse (not analysed, a container whose tags are not written,
    * no tempo or key sure enough, a tempo or key that changes), with the engine's reason, named before anything is
-   * written; tester32: "Write 10 files" counted three with only an uncertain tempo or key, then refused them one by one
+   * written; tester32: "Write 10 files" counted three with only an uncertain tempo or key, then refused them one by one.
+   * `layout`: refused for the file's layout (RF64, AIFF-C, a chained Ogg…), which the dialog lists apart (tags39)
    */
-  refused = $state.raw<{ trackId: string; fileName: string; reason: string }[]>([]);
+  refused = $state.raw<RefusedFile[]>([]);
   /**
    * the files to write that would get only some of the values asked for (the tempo uncertain, the key changing…), each
    * with why, named before writing as `studio tags write --dry-run` does (library:tag-plan's `partial`; ui36: the
@@ -158,7 +161,7 @@ class TagWriter {
     this.checked = 0;
     const dropped = () => seq !== this.planSeq || this.opened !== opened || this.running || this.finished;
     let ids = opened;
-    let refused: { trackId: string; fileName: string; reason: string }[] = [];
+    let refused: RefusedFile[] = [];
     let partial: PartialFile[] = [];
     let replaces: ReplacesFile[] = [];
     let notations: Partial<Record<KeyNotation, number>> = {};
@@ -200,7 +203,7 @@ class TagWriter {
     const own = readNotation() === null ? mostUsedNotation(notations) : null;
     if (own) this.notation = own;
     this.checking = false;
-    signal('tag-write-open', { count: ids.length, refused: refused.length, keyNotations: notations, notation: this.notation });
+    signal('tag-write-open', { count: ids.length, refused: refused.length, layout: refused.filter((r) => r.layout).length, keyNotations: notations, notation: this.notation });
   }
 
   /**
