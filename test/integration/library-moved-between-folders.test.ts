@@ -179,3 +179,42 @@ describe('`studio analyze --data-dir` follows a file moved between the folders i
     assert.deepEqual([...idByPath().keys()], [join(b, 'x.mp3')]);
   });
 });
+
+describe('two `cp -p` copies renamed in one scan keep their own rows: the move match prefers the file\'s inode (rescan39, migration 19)', { timeout: 300_000 }, () => {
+  const root = mkdtempSync(join(tmpdir(), 'rs-moved-dups-'));
+  const music = join(root, 'Music');
+  const dataDir = join(root, 'data');
+  let engine: EngineHost;
+  after(async () => {
+    await engine?.stop();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  test('names swapped into a subfolder: each row follows its own file, not the name', { skip: process.platform !== 'linux' && 'inode identities are recorded on Linux only' }, async () => {
+    mkdirSync(join(music, 'sub'), { recursive: true });
+    lameMp3(join(music, 'one.mp3'), 6);
+    run('cp', '-p', join(music, 'one.mp3'), join(music, 'two.mp3'));
+    ({ engine } = await startTestEngine({ dataDir, env: { STUDIO_LIBRARY_BACKGROUND: '0' } }));
+    await engine.call('library:add-folder', { path: music });
+    await engine.call('library:idle', {});
+    const rows = async () => new Map((await engine.call('library:query', { offset: 0, limit: 100 })).rows.map((r) => [r.path, r]));
+    const first = await rows();
+    const one = first.get(join(music, 'one.mp3'))!.id;
+    const two = first.get(join(music, 'two.mp3'))!.id;
+    // told apart by their cues
+    await engine.call('marks:set-cue', { trackId: one, slot: 1, timeSec: 1 });
+    await engine.call('marks:set-cue', { trackId: two, slot: 2, timeSec: 2 });
+    // one.mp3 becomes sub/two.mp3 and two.mp3 becomes sub/one.mp3: by the path rule each would take the other's row
+    run('mv', join(music, 'one.mp3'), join(music, 'sub', 'two.mp3'));
+    run('mv', join(music, 'two.mp3'), join(music, 'sub', 'one.mp3'));
+    await engine.call('library:scan', {});
+    await engine.call('library:idle', {});
+    const end = await engine.call('library:scan-state', {});
+    assert.equal(end.moved, 2, JSON.stringify(end));
+    const now = await rows();
+    // before: sub/two.mp3 had two.mp3's row (its cue in slot 2) — the rows swapped files
+    assert.equal(now.get(join(music, 'sub', 'two.mp3'))?.id, one, 'the file that was one.mp3 keeps its row');
+    assert.equal(now.get(join(music, 'sub', 'one.mp3'))?.id, two, 'the file that was two.mp3 keeps its row');
+    assert.deepEqual((await engine.call('marks:list', { trackId: one })).cues.map((c) => c.slot), [1]);
+  });
+});

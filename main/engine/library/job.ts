@@ -25,7 +25,7 @@ import { sniffAudio, isMediaPath } from './sniff';
 import { isTagWriteTemp, removeStaleCopy } from './tag-write';
 import { oneRowPerFile, withRealPaths } from './aliases';
 import { aliasList, LibraryStore, newLibId } from './store';
-import { specialKind, testDenied, walkFolder, type Found, type Problem, type Skip } from './walk';
+import { fileIdentity, specialKind, testDenied, walkFolder, type Found, type Problem, type Skip } from './walk';
 import { lstat, realpath, stat } from 'node:fs/promises';
 
 export { isMediaPath };
@@ -90,6 +90,8 @@ interface Job {
   followed: Set<string>;
   /** the library's rows by size and mtime (sizeMtimeKey), made on first use by goneElsewhere */
   bySizeMtime: Map<string, LibRow[]> | null;
+  /** per device number, whether its file system keeps inode numbers (walk.ts fileIdentity), asked once per job */
+  stableInodes: Map<number, Promise<boolean>>;
 }
 
 /** the waveform's analysers (one media-cache entry: both or neither, library/analyse.ts) */
@@ -126,13 +128,19 @@ export function storedProblems(json: string): Problem[] {
 
 /**
  * The row a found file (new to the library) was before it moved: the index in `rows` of one with the file's size and
- * mtime (ms), preferring the one whose path shares the most trailing path segments with the file's (a folder moved
- * whole keeps its files' relative paths), then the first; -1 when none has them.
+ * mtime (ms) — the one whose recorded file identity is the file's ("DEV:INO", `lib_file_id`, walk.ts fileIdentity: `mv`
+ * keeps a file's inode, so two `cp -p` copies renamed at once each keep their own row, rescan39), else the one whose
+ * path shares the most trailing path segments with the file's (a folder moved whole keeps its files' relative paths),
+ * then the first; -1 when none has them.
  */
-export function moveMatch(rows: Pick<LibRow, 'path' | 'size' | 'mtime_ms'>[], f: Pick<Found, 'path' | 'size' | 'mtimeMs'>): number {
+export function moveMatch(rows: Pick<LibRow, 'path' | 'size' | 'mtime_ms' | 'lib_file_id'>[], f: Pick<Found, 'path' | 'size' | 'mtimeMs' | 'fileId'>): number {
   const tail = f.path.split(/[\\/]/).reverse();
   let best = -1;
   let bestShared = -1;
+  if (f.fileId) {
+    const own = rows.findIndex((r) => r.lib_file_id === f.fileId && r.size === f.size && r.mtime_ms === f.mtimeMs);
+    if (own >= 0) return own;
+  }
   rows.forEach((r, i) => {
     if (r.size !== f.size || r.mtime_ms !== f.mtimeMs) return;
     const segs = r.path.split(/[\\/]/).reverse();
@@ -455,6 +463,7 @@ export class LibraryScanner {
       moved: 0,
       followed: new Set(),
       bySizeMtime: null,
+      stableInodes: new Map(),
     };
   }
 
@@ -557,6 +566,7 @@ export class LibraryScanner {
         skip: (s) => this.skip(job, s),
       },
       job.controller.signal,
+      job.stableInodes,
     );
     for (const c of copies) await removeStaleCopy(c);
     for (const f of unknown) {
@@ -814,7 +824,7 @@ export class LibraryScanner {
         continue;
       }
       const st = await stat(r.path).catch(() => null);
-      if (st?.isFile()) toCheck.push({ path: r.path, folderId: r.folder_id, size: st.size, mtimeMs: st.mtimeMs });
+      if (st?.isFile()) toCheck.push({ path: r.path, folderId: r.folder_id, size: st.size, mtimeMs: st.mtimeMs, ...(await this.fileId(job, r.path, st)) });
       else {
         const row = this.rows(job).get(r.path);
         if (row?.lib_status) {
@@ -855,7 +865,7 @@ export class LibraryScanner {
       else {
         const t = await stat(p).catch(() => null);
         if (!t?.isFile()) continue;
-        const f = { path: p, folderId: folder.id, size: t.size, mtimeMs: t.mtimeMs };
+        const f = { path: p, folderId: folder.id, size: t.size, mtimeMs: t.mtimeMs, ...(await this.fileId(job, p, t)) };
         const r = await sniffAudio(p, t.size, job.controller.signal, t.mtimeMs);
         if (r.audio) found.push(f);
         else this.skip(job, { path: p, reason: r.reason });
@@ -919,9 +929,9 @@ export class LibraryScanner {
         rest.push(f);
         continue;
       }
-      this.store.moveTrack(v.id, f.path, f.folderId);
+      this.store.moveTrack(v.id, f.path, f.folderId, f.fileId ?? null);
       byPath.delete(v.path);
-      byPath.set(f.path, { ...v, path: f.path, folder_id: f.folderId ?? v.folder_id });
+      byPath.set(f.path, { ...v, path: f.path, folder_id: f.folderId ?? v.folder_id, lib_file_id: f.fileId ?? null });
       moved.add(v);
       job.followed.add(v.id);
       job.moved++;
@@ -968,6 +978,12 @@ export class LibraryScanner {
     return i >= 0 ? gone[i] : undefined;
   }
 
+  /** A found file's identity (walk.ts fileIdentity) as a Found's field: `{ fileId }`, or nothing where it has none. */
+  private async fileId(job: Job, path: string, st: { dev: number; ino: number }): Promise<{ fileId?: string }> {
+    const fileId = await fileIdentity(path, st, job.stableInodes);
+    return fileId ? { fileId } : {};
+  }
+
   /**
    * The library rows below `root` whose file the walk of `root` (collect's answer) did not find, except those under a
    * folder it could not read (their files may be there): the files gone from it.
@@ -1009,7 +1025,7 @@ export class LibraryScanner {
       } else if (!st.isFile()) {
         // a named pipe would block the decoder forever
         job.problems.push({ path: p, code: 'BAD_ARGS', message: `Not a regular file (${specialKind(st) ?? 'special file'}): only files and folders can be analysed.` });
-      } else found.push({ path: p, folderId, size: st.size, mtimeMs: st.mtimeMs });
+      } else found.push({ path: p, folderId, size: st.size, mtimeMs: st.mtimeMs, ...(await this.fileId(job, p, st)) });
     }
     if ((job.state as ScanState['state']) === 'cancelled') return;
     // a file renamed or moved within a folder given, or from a library folder not given (`studio analyze --data-dir DIR
