@@ -74,9 +74,12 @@ Usage:
       DECODE_FAILED, NOT_MEDIA, …). --data-dir writes the results into that
       data folder's library (DIR/studio.sqlite, the app's and the other
       commands' --data-dir) as the app does, with the waveform for the app to
-      draw (files already analysed and unchanged are not decoded again); --db
-      likewise into the library database file PATH. Without either nothing is
-      kept (STUDIO_DATA_DIR is not written).
+      draw (files already analysed and unchanged are not decoded again; a
+      file moved or renamed since keeps its track, crates, cues and chat, and
+      a file gone from a folder given leaves the library, as a Rescan's does —
+      kept while a library folder is not there); --db likewise into the
+      library database file PATH. Without either nothing is kept
+      (STUDIO_DATA_DIR is not written).
       --bpm-range 70-140 shows each tempo doubled or halved into that range,
       as DJ software does (the analysis and the database keep the tempo as
       analysed).

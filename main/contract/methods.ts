@@ -771,7 +771,8 @@ export type LibraryFilter = z.infer<typeof LibraryFilter>;
  * loop (ELOOP): it names no folder at all. The scan bar groups both as "links to folders already scanned (or
  * loops)"; `studio analyze` does not count `folder-seen` as a failure; `folder-missing` — a library folder itself is
 not there (an unplugged drive, renamed or deleted; job.ts): its tracks are kept, marked missing, and the scan bar says
-so apart from files that are gone. Absent for every other problem.
+so apart from files that are gone; its message also counts the files gone from the other folders that keep their
+rows while it is not there (they may have moved onto it: job.ts leaveGone). Absent for every other problem.
  */
 export const ScanProblemKind = z.enum(['folder-seen', 'link-loop', 'folder-missing']);
 export type ScanProblemKind = z.infer<typeof ScanProblemKind>;

@@ -55,8 +55,9 @@ test('migration 16 makes the stored sort keys again: a library scanned before so
     }
     // as schema 15 stored them: NFC, lower case, accents kept
     for (const [id, title] of rows) db.prepare('UPDATE tracks SET title_sort = ?, path_sort = ? WHERE id = ?').run(title.toLowerCase(), `\u0001m\u0001${title.toLowerCase()}.wav`, id);
-    // and without the columns later migrations add (17: lib_moved_from), as a database at schema 15 is
+    // and without the columns later migrations add (17: lib_moved_from, 19: lib_file_id), as a database at schema 15 is
     db.exec('ALTER TABLE tracks DROP COLUMN lib_moved_from');
+    db.exec('ALTER TABLE tracks DROP COLUMN lib_file_id');
     db.pragma('user_version = 15');
     db.close();
     db = new Database(file);

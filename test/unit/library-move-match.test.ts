@@ -19,3 +19,12 @@ test('equal size and mtime (copies made together): the row whose path ends the s
   assert.equal(moveMatch(rows, { path: '/b/a/two/other.mp3', size: 10, mtimeMs: 5.5 }), 2);
   assert.equal(moveMatch(rows, { path: '/c/renamed.mp3', size: 10, mtimeMs: 5.5 }), 0);
 });
+
+test('a row whose recorded file identity is the file\'s wins over the path rule; an identity of another size or mtime does not (rescan39)', () => {
+  // two `cp -p` copies swapped in name: the path rule alone gives each the other's row
+  const rows = [{ ...row('/a/dupA.mp3'), lib_file_id: '2049:11' }, { ...row('/a/dupB.mp3'), lib_file_id: '2049:12' }];
+  assert.equal(moveMatch(rows, { path: '/a/sub/dupB.mp3', size: 10, mtimeMs: 5.5 }), 1, 'no identity: the path rule');
+  assert.equal(moveMatch(rows, { path: '/a/sub/dupB.mp3', size: 10, mtimeMs: 5.5, fileId: '2049:11' }), 0, 'its own inode');
+  assert.equal(moveMatch(rows, { path: '/a/sub/dupB.mp3', size: 10, mtimeMs: 5.5, fileId: '2049:99' }), 1, 'an inode no row has: the path rule');
+  assert.equal(moveMatch([{ ...row('/a/x.mp3', 10, 5.5), lib_file_id: '2049:11' }], { path: '/b/x.mp3', size: 10, mtimeMs: 7, fileId: '2049:11' }), -1, 'the same inode, rewritten: not a move');
+});

@@ -83,8 +83,9 @@ test('migration 15 makes the stored keys again without accents', () => {
     repo.setRetagged('a', { size: 1, mtimeMs: 1, probeJson: '{}', title: 'Jóga', artist: 'Björk', album: null, genre: null, year: null });
     // as schema 14 stored it
     db.prepare('UPDATE tracks SET search_key = ?').run('jóga\nbjörk\n\n\nx.wav\nsigur rós');
-    // and without the columns later migrations add (17: lib_moved_from), as a database at schema 14 is
+    // and without the columns later migrations add (17: lib_moved_from, 19: lib_file_id), as a database at schema 14 is
     db.exec('ALTER TABLE tracks DROP COLUMN lib_moved_from');
+    db.exec('ALTER TABLE tracks DROP COLUMN lib_file_id');
     db.pragma('user_version = 14');
     db.close();
     db = new Database(file);

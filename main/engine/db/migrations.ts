@@ -300,4 +300,9 @@ export const migrations: string[] = [
    CREATE INDEX lib_sort_key_name_desc ON tracks(key_name IS NULL, COALESCE(key_confidence >= 0.5, 0) = 0, key_name DESC, path_sort, path) WHERE lib_status IS NOT NULL;
    CREATE INDEX lib_sort_camelot_asc ON tracks(camelot IS NULL, COALESCE(key_confidence >= 0.5, 0) = 0, CAST(camelot AS INTEGER), substr(camelot, -1), path_sort, path) WHERE lib_status IS NOT NULL;
    CREATE INDEX lib_sort_camelot_desc ON tracks(camelot IS NULL, COALESCE(key_confidence >= 0.5, 0) = 0, CAST(camelot AS INTEGER) DESC, substr(camelot, -1) DESC, path_sort, path) WHERE lib_status IS NOT NULL;`,
+  // 19 (rescan39): the library row's file identity as the scan last saw it, "DEV:INO" (library/walk.ts fileIdentity;
+  // NULL on a file system whose inode numbers are not kept across renames and mounts — FAT, exFAT, network shares —
+  // and before a scan saw the file): two `cp -p` copies (the same size and mtime) renamed in one scan could take each
+  // other's rows, their crates, cues and chat; the move match now prefers the row of the file's own inode (job.ts moveMatch)
+  `ALTER TABLE tracks ADD COLUMN lib_file_id TEXT;`,
 ];

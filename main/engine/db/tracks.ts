@@ -38,6 +38,11 @@ export interface LibRow {
   real_path: string;
   /** JSON array of the other library paths that are links to this file (library/aliases.ts), or null */
   lib_aliases: string | null;
+  /**
+   * the file's identity as a scan last saw it, "DEV:INO" (migration 19, library/walk.ts fileIdentity); null where not
+   * known or not kept by its file system; absent in a row the scan made itself until it records one
+   */
+  lib_file_id?: string | null;
   /** the analysed length, seconds (null: not analysed; absent in a row the scan made itself) — an analyser's `sameAs` reads it */
   duration_sec?: number | null;
   /**
@@ -98,7 +103,7 @@ function bpmSql(range: LibWhere['bpmRange']): string {
   return range ? `fold_bpm(bpm, ${Number(range.min)}, ${Number(range.max)})` : 'bpm';
 }
 
-const LIB_ROW = `id, path, size, mtime_ms, lib_status, lib_versions, lib_error_code, folder_id, in_recent, real_path, lib_aliases, duration_sec,
+const LIB_ROW = `id, path, size, mtime_ms, lib_status, lib_versions, lib_error_code, folder_id, in_recent, real_path, lib_aliases, lib_file_id, duration_sec,
   CASE WHEN probe_json LIKE '%"type":"audio"%"type":"audio"%"type":"audio"%' AND json_valid(probe_json)
     THEN (SELECT count(*) FROM json_each(probe_json, '$.streams') WHERE json_extract(value, '$.type') = 'audio') >= 2 ELSE 0 END AS multi_audio`;
 const LIB_COLUMNS = `id, path, file_name, folder_id, title, artist, album, genre, year, duration_sec, sample_rate, channels, codec, bitrate_kbps, size,
@@ -160,6 +165,7 @@ export class TracksRepo {
     return q;
   }
   private readonly statements = new Map<string, ReturnType<Db['prepare']>>();
+  private setFileIdSql: ReturnType<Db['prepare']> | undefined;
 
   byId(id: string): TrackRow | undefined {
     return this.prepared('SELECT * FROM tracks WHERE id = ?').get(id) as TrackRow | undefined;
@@ -322,15 +328,21 @@ export class TracksRepo {
   /**
    * The row's file moved or renamed to `newPath` (the scan's or the watcher's move match): its path, real path, file
    * name and folder, and the path it leaves put first in `lib_moved_from` (JSON array of earlier paths, the latest
-   * first, without the new path, at most MOVED_FROM_KEPT) — a playlist naming the old path finds the track by it.
+   * first, without the new path, at most MOVED_FROM_KEPT) — a playlist naming the old path finds the track by it; its
+   * file identity the new file's (`fileId`, "DEV:INO", migration 19; null where its file system keeps none).
    */
-  move(id: string, newPath: string, fileName: string, folderId: string | null): void {
+  move(id: string, newPath: string, fileName: string, folderId: string | null, fileId: string | null = null): void {
     const was = this.db.prepare('SELECT path, lib_moved_from FROM tracks WHERE id = ?').get(id) as { path: string; lib_moved_from: string | null } | undefined;
     const before = was ? [...new Set([was.path, ...movedFromList(was.lib_moved_from)])].filter((p) => p !== newPath).slice(0, MOVED_FROM_KEPT) : [];
     this.db
-      .prepare('UPDATE tracks SET path = ?, real_path = ?, file_name = ?, folder_id = COALESCE(?, folder_id), lib_moved_from = ? WHERE id = ?')
-      .run(newPath, newPath, fileName, folderId, before.length ? JSON.stringify(before) : null, id);
+      .prepare('UPDATE tracks SET path = ?, real_path = ?, file_name = ?, folder_id = COALESCE(?, folder_id), lib_moved_from = ?, lib_file_id = ? WHERE id = ?')
+      .run(newPath, newPath, fileName, folderId, before.length ? JSON.stringify(before) : null, fileId, id);
     this.setSortKeys(id);
+  }
+
+  /** The row's file identity as the scan saw it now ("DEV:INO", migration 19; null: not kept by its file system). */
+  setFileId(id: string, fileId: string | null): void {
+    (this.setFileIdSql ??= this.db.prepare('UPDATE tracks SET lib_file_id = ? WHERE id = ?')).run(fileId, id);
   }
 
   /**

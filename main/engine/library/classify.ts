@@ -86,6 +86,18 @@ export interface ClassifyOptions {
 }
 
 /**
+ * The found file's identity ("DEV:INO", walk.ts fileIdentity; none where its file system keeps no inode numbers)
+ * recorded on its row where it differs (migration 19: a first scan after the update records every row's once), in
+ * the caller's transaction; `row` (the job's copy) is kept current.
+ */
+function recordFileId(store: LibraryStore, row: LibRow, f: Found): void {
+  const fileId = f.fileId ?? null;
+  if ((row.lib_file_id ?? null) === fileId) return;
+  store.tracks.setFileId(row.id, fileId);
+  row.lib_file_id = fileId;
+}
+
+/**
  * Decide and record every found file. `rows` (by path) is the job's copy of
  * the table, kept current here (new rows are added to it). `versions` are the
  * current analysers' versions, `key` their versionsKey().
@@ -128,6 +140,7 @@ export function classify(
           store.tracks.setFolder(r!.id, f.folderId);
           r!.folder_id = f.folderId;
         }
+        recordFileId(store, r!, f);
         if (!opts.changedOnly) files.push({ path: f.path, folderId: f.folderId, done: true });
         if (r!.lib_status === 'failed') out.failed++;
         else if (!retag) out.done++;
@@ -138,11 +151,13 @@ export function classify(
       if (added) out.added++;
       else out.updated++;
       const wasAnalysed = r?.lib_status === 'analysed';
-      rows.set(f.path, {
+      const row: LibRow = {
         id, path: f.path, size: r?.size ?? f.size, mtime_ms: r?.mtime_ms ?? f.mtimeMs, lib_status: 'pending', lib_versions: r?.lib_versions ?? null,
         lib_error_code: null, folder_id: f.folderId ?? r?.folder_id ?? null, in_recent: r?.in_recent ?? 0,
-        real_path: r?.real_path ?? f.realPath ?? f.path, lib_aliases: r?.lib_aliases ?? null,
-      });
+        real_path: r?.real_path ?? f.realPath ?? f.path, lib_aliases: r?.lib_aliases ?? null, lib_file_id: r?.lib_file_id ?? null,
+      };
+      recordFileId(store, row, f);
+      rows.set(f.path, row);
       out.queue.push({ path: f.path, trackId: id, only: only && wasAnalysed ? only : undefined, attempts: 0, size: f.size });
     }
     if (files.length) {

@@ -25,7 +25,7 @@ import { sniffAudio, isMediaPath } from './sniff';
 import { isTagWriteTemp, removeStaleCopy } from './tag-write';
 import { oneRowPerFile, withRealPaths } from './aliases';
 import { aliasList, LibraryStore, newLibId } from './store';
-import { specialKind, testDenied, walkFolder, type Found, type Problem, type Skip } from './walk';
+import { fileIdentity, specialKind, testDenied, walkFolder, type Found, type Problem, type Skip } from './walk';
 import { realpathSync } from 'node:fs';
 import { lstat, realpath, stat } from 'node:fs/promises';
 
@@ -87,6 +87,12 @@ interface Job {
   resumed: { done: number; total: number } | null;
   /** ScanState.moved: rows that followed their file to a new path (matchMoves) */
   moved: number;
+  /** the ids of the rows matchMoves followed: a row follows one file per job */
+  followed: Set<string>;
+  /** the library's rows by size and mtime (sizeMtimeKey), made on first use by goneElsewhere */
+  bySizeMtime: Map<string, LibRow[]> | null;
+  /** per device number, whether its file system keeps inode numbers (walk.ts fileIdentity), asked once per job */
+  stableInodes: Map<number, Promise<boolean>>;
 }
 
 /** the waveform's analysers (one media-cache entry: both or neither, library/analyse.ts) */
@@ -126,13 +132,19 @@ export function storedProblems(json: string): Problem[] {
 
 /**
  * The row a found file (new to the library) was before it moved: the index in `rows` of one with the file's size and
- * mtime (ms), preferring the one whose path shares the most trailing path segments with the file's (a folder moved
- * whole keeps its files' relative paths), then the first; -1 when none has them.
+ * mtime (ms) — the one whose recorded file identity is the file's ("DEV:INO", `lib_file_id`, walk.ts fileIdentity: `mv`
+ * keeps a file's inode, so two `cp -p` copies renamed at once each keep their own row, rescan39), else the one whose
+ * path shares the most trailing path segments with the file's (a folder moved whole keeps its files' relative paths),
+ * then the first; -1 when none has them.
  */
-export function moveMatch(rows: Pick<LibRow, 'path' | 'size' | 'mtime_ms'>[], f: Pick<Found, 'path' | 'size' | 'mtimeMs'>): number {
+export function moveMatch(rows: Pick<LibRow, 'path' | 'size' | 'mtime_ms' | 'lib_file_id'>[], f: Pick<Found, 'path' | 'size' | 'mtimeMs' | 'fileId'>): number {
   const tail = f.path.split(/[\\/]/).reverse();
   let best = -1;
   let bestShared = -1;
+  if (f.fileId) {
+    const own = rows.findIndex((r) => r.lib_file_id === f.fileId && r.size === f.size && r.mtime_ms === f.mtimeMs);
+    if (own >= 0) return own;
+  }
   rows.forEach((r, i) => {
     if (r.size !== f.size || r.mtime_ms !== f.mtimeMs) return;
     const segs = r.path.split(/[\\/]/).reverse();
@@ -496,6 +508,9 @@ export class LibraryScanner {
       retagLeft: 0, retagSec: 0, retagRead: 0, catchUp: false, watcher: false, heard: false, stored: false,
       resumed: null,
       moved: 0,
+      followed: new Set(),
+      bySizeMtime: null,
+      stableInodes: new Map(),
     };
   }
 
@@ -599,6 +614,7 @@ export class LibraryScanner {
         leaveOut: (dir, realDir) => (this.isOwn(dir) || this.isOwn(realDir) ? OWN_FOLDER_REASON : null),
       },
       job.controller.signal,
+      job.stableInodes,
     );
     for (const c of copies) await removeStaleCopy(c);
     for (const f of unknown) {
@@ -706,22 +722,26 @@ export class LibraryScanner {
   }
 
   /**
-   * A Scan (Rescan: library:scan, `studio analyze --data-dir` over a library folder): every chosen library folder
-   * walked (collect), then, over all of them at once, a file new to the library with the size and mtime of a row whose
-   * file is gone takes that row (matchMoves, as the catch-up and the folder watcher match: moved or renamed, also from
-   * one chosen library folder into another; its id, analysis, crates, cues, regions, chat and notes kept, the old path
-   * put first in lib_moved_from), counted in Job.moved (ScanState.moved); the other gone files leave the library, and
-   * every found file is classified (enqueue). Before (rescan38) each folder's gone rows were removed as it was walked
-   * and a renamed file was a new row: a Rescan after a rename lost the track's crates, cues and chat. A library folder
-   * not there or unreadable keeps its rows (marked missing / unreadable); they may follow their files found in another
-   * chosen folder. The rows of a folder not chosen (a one-folder scan) are not candidates: their files were not walked.
+   * A Scan (Rescan: library:scan): every chosen library folder walked (collect), and each folder's files taken in as
+   * its walk ends (its new rows shown then, not after the last folder's walk: rescan39): a file new to the library with
+   * the size and mtime of a row whose file is gone takes that row (matchMoves — a row gone from a folder walked before,
+   * a row kept though its folder is gone, or, through goneElsewhere, any library row whose file is no longer there, in
+   * a folder walked later or not chosen at all: moved or renamed, also from one library folder into another; its id,
+   * analysis, crates, cues, regions, chat and notes kept, the old path put first in lib_moved_from), counted in
+   * Job.moved (ScanState.moved); the other found files are classified (enqueue). Once every folder is walked the gone
+   * files no found file took leave the library (leaveGone: kept while a library folder is not there). Before
+   * (rescan38) each folder's gone rows were removed as it was walked and a renamed file was a new row; before rescan39
+   * a file moved from folder A into B was a new row when B alone was rescanned, and A's Rescan then removed the old row
+   * with its crates, cues and chat. A library folder not there or unreadable keeps its rows (marked missing /
+   * unreadable); they may follow their files found in another folder.
    */
   private async walkPhase(job: Job): Promise<void> {
     const folders = this.store.folders().filter((f) => !job.folderIds || job.folderIds.includes(f.id));
-    const found: Found[] = [];
     const vanished: LibRow[] = [];
     const kept: LibRow[] = [];
-    let walking = 0;
+    // a row once, a file once: nested library folders list a row, and find a file, under each
+    const once = onceById();
+    const seen = new Set<string>();
     for (const folder of folders) {
       if (job.state === 'cancelled') return;
       const rootSt = await stat(folder.path).catch((e: NodeJS.ErrnoException) => e);
@@ -729,28 +749,53 @@ export class LibraryScanner {
         const missing = rootSt instanceof Error && rootSt.code === 'ENOENT';
         this.folderStatus(folder, missing ? 'missing' : 'unreadable');
         job.problems.push(libraryFolderProblem(folder.path, missing));
-        kept.push(...this.store.libraryRowsUnder(folder.path).filter((r) => r.folder_id === folder.id));
+        kept.push(...this.store.libraryRowsUnder(folder.path).filter((r) => r.folder_id === folder.id).filter(once));
         continue;
       }
       this.folderStatus(folder, 'ok');
+      let walking = 0;
       const walked = await this.collect(job, folder.path, folder.id, () => {
         job.total++;
         walking++;
         if (walking % 500 === 0) this.emitState();
       });
       if ((job.state as ScanState['state']) === 'cancelled') return;
-      found.push(...walked.found);
-      vanished.push(...this.goneUnder(folder.path, walked));
+      job.total -= walking;
+      vanished.push(...this.goneUnder(folder.path, walked).filter(once));
+      const found = walked.found.filter((f) => !seen.has(f.path) && !!seen.add(f.path));
+      const { rest } = await this.matchMoves(job, found, [...vanished, ...kept]);
+      // a file followed to its new path is one of the scan's files, done (unchanged): the bar read "4 / 4" for 5 files
+      this.countFollowed(job, found.length - rest.length);
+      await this.enqueue(job, rest);
+      if ((job.state as ScanState['state']) === 'cancelled') return;
     }
-    job.total -= walking;
-    // a row once: nested library folders list a row under each
-    const once = onceById();
-    const gone = vanished.filter(once);
-    const { rest, moved } = this.matchMoves(job, found, [...gone, ...kept.filter(once)]);
-    this.removeRows(job, gone.filter((v) => !moved.has(v)));
-    // a file followed to its new path is one of the scan's files, done (unchanged): the bar read "4 / 4" for 5 files
-    this.countFollowed(job, found.length - rest.length);
-    await this.enqueue(job, rest);
+    await this.leaveGone(job, vanished.filter((v) => !job.followed.has(v.id)));
+  }
+
+  /**
+   * Rows whose files are gone from the folders a job walked and that no found file took (matchMoves): they leave the
+   * library (store.removeTracks: a row with a chat, or in recent files, keeps its id out of the library) — unless a
+   * library folder is not there (stat fails: an unplugged drive, a folder renamed, one that cannot be read): then each
+   * may have moved onto it, so all are kept as they are, and the job says so in that folder's problem (the scan bar's
+   * list, `studio analyze`'s stderr); a later scan with that folder there follows them (goneElsewhere) or lets them go.
+   * One rule for a Rescan, the catch-up at start and `studio analyze --data-dir` over a folder; before rescan39 the
+   * CLI kept every such row and a Rescan removed it: files moved onto a drive since unplugged lost their crates, cues
+   * and chat at the next Rescan, and came back as new rows once the drive was.
+   */
+  private async leaveGone(job: Job, gone: LibRow[]): Promise<void> {
+    if (!gone.length) return;
+    const absent: string[] = [];
+    for (const folder of this.store.folders()) {
+      const st = await stat(folder.path).catch(() => null);
+      if (!st?.isDirectory() || testDenied(folder.path)) absent.push(folder.path);
+    }
+    if (!absent.length) return this.removeRows(job, gone);
+    const n = gone.length;
+    const others = absent.length > 1 ? ` (as ${absent.length - 1 === 1 ? 'is 1 other library folder' : `are ${absent.length - 1} other library folders`})` : '';
+    const words = `${n.toLocaleString('en')} ${n === 1 ? 'file' : 'files'} gone from the library's folders ${n === 1 ? 'keeps its row' : 'keep their rows'} (analysis, crates, cues, chat): this library folder is not there${others}, and ${n === 1 ? 'it' : 'they'} may have moved onto it. A Rescan with it there follows ${n === 1 ? 'it' : 'them'}, or lets ${n === 1 ? 'it' : 'them'} go.`;
+    const told = job.problems.find((p) => p.kind === 'folder-missing' && p.path === absent[0]);
+    if (told) told.message = `${told.message} ${words}`;
+    else job.problems.push({ path: absent[0], code: 'NOT_FOUND', kind: 'folder-missing', message: `Library folder is not there. ${words}` });
   }
 
   /**
@@ -758,7 +803,8 @@ export class LibraryScanner {
    * takes in what changes while it runs. Every watched library folder is walked as a scan walks it (collect: one stat
    * per file, other files sniffed); then, over all folders at once, a file new to the library with the size and mtime
    * of a row whose file is gone takes that row (matchMoves: moved or renamed, also from one library folder into
-   * another; its analysis, chat and cues kept), the other gone files leave the library, and the new and changed files
+   * another, or from anywhere in the library: goneElsewhere; its analysis, chat and cues kept), the other gone files
+   * leave the library (leaveGone: kept while a library folder is not there), and the new and changed files
    * are analysed (classify's changedOnly: an unchanged file is done whatever its row holds — a newer analyser or the
    * tags' re-read wait for the next Scan). A library folder that is not there (an unplugged drive) or cannot be read
    * keeps its rows, marked missing / unreadable as walkPhase marks it, and is a problem of the job only when that is
@@ -794,8 +840,8 @@ export class LibraryScanner {
       found.push(...walked.found);
       vanished.push(...this.goneUnder(folder.path, walked));
     }
-    const { rest, moved } = this.matchMoves(job, found, [...vanished, ...kept]);
-    this.removeRows(job, vanished.filter((v) => !moved.has(v)));
+    const { rest, moved } = await this.matchMoves(job, found, [...vanished, ...kept]);
+    await this.leaveGone(job, vanished.filter((v) => !moved.has(v)));
     await this.enqueue(job, rest);
   }
 
@@ -826,7 +872,7 @@ export class LibraryScanner {
         continue;
       }
       const st = await stat(r.path).catch(() => null);
-      if (st?.isFile()) toCheck.push({ path: r.path, folderId: r.folder_id, size: st.size, mtimeMs: st.mtimeMs });
+      if (st?.isFile()) toCheck.push({ path: r.path, folderId: r.folder_id, size: st.size, mtimeMs: st.mtimeMs, ...(await this.fileId(job, r.path, st)) });
       else {
         const row = this.rows(job).get(r.path);
         if (row?.lib_status) {
@@ -867,7 +913,7 @@ export class LibraryScanner {
       else {
         const t = await stat(p).catch(() => null);
         if (!t?.isFile()) continue;
-        const f = { path: p, folderId: folder.id, size: t.size, mtimeMs: t.mtimeMs };
+        const f = { path: p, folderId: folder.id, size: t.size, mtimeMs: t.mtimeMs, ...(await this.fileId(job, p, t)) };
         const r = await sniffAudio(p, t.size, job.controller.signal, t.mtimeMs);
         if (r.audio) found.push(f);
         else this.skip(job, { path: p, reason: r.reason });
@@ -888,51 +934,102 @@ export class LibraryScanner {
       job.problems.push(libraryFolderProblem(folder.path, missing));
       this.folderStatus(folder, missing ? 'missing' : 'unreadable');
     }
-    const { rest, moved } = this.matchMoves(job, found, [...vanished, ...kept]);
+    const { rest, moved } = await this.matchMoves(job, found, [...vanished, ...kept]);
     const gone = vanished.filter((v) => !moved.has(v));
     if (gone.length) this.removeRows(job, gone);
     await this.enqueue(job, rest);
   }
 
   /**
-   * Moves: a found file new to the library with the size and mtime of a row among `candidates` (rows whose files
-   * vanished, then rows kept though their folder is gone) takes that row (analysis, chat, cues: store.moveTrack);
-   * among rows of equal size and mtime, the one whose path ends the same (the file moved with its folders) wins
-   * (moveMatch). Returns the found files left to classify (the unmatched, and a moved row's file whose row failed for
-   * a passing reason) and the rows that moved.
+   * Moves: a found file new to the library with the size and mtime (ms) of a row among `candidates` (rows whose files
+   * vanished from the folders walked, then rows kept though their folder is gone) takes that row (analysis, crates,
+   * cues, regions, chat, notes: store.moveTrack); among rows of equal size and mtime, the one whose path ends the same
+   * (the file moved with its folders) wins (moveMatch). A file no candidate matches looks through the whole library
+   * (goneElsewhere): a row of its size and mtime whose own file is no longer there, in a folder this job did not walk —
+   * a file moved from library folder A into B and a Rescan of B alone gave it a new row, and the Rescan of A then removed
+   * the old one with its crates, cues and chat (rescan39). A row is followed once per job (Job.followed). Returns the
+   * found files left to classify (the unmatched, and a moved row's file whose row failed for a passing reason) and the
+   * rows that moved.
    */
-  private matchMoves(job: Job, found: Found[], candidates: LibRow[]): { rest: Found[]; moved: Set<LibRow> } {
+  private async matchMoves(job: Job, found: Found[], candidates: LibRow[]): Promise<{ rest: Found[]; moved: Set<LibRow> }> {
     const byPath = this.rows(job);
     const rest: Found[] = [];
     // the candidates by size and mtime (in order): a found file is matched against its own
     // bucket only — a 20,000-file folder moved into another is 20,000 small lookups, not 20,000 × 20,000 comparisons
-    const bucketOf = (size: number, mtimeMs: number) => `${size}:${mtimeMs}`;
     const buckets = new Map<string, LibRow[]>();
     for (const r of candidates) {
-      const k = bucketOf(r.size, r.mtime_ms);
+      if (job.followed.has(r.id)) continue;
+      const k = sizeMtimeKey(r.size, r.mtime_ms);
       const b = buckets.get(k);
       if (b) b.push(r);
       else buckets.set(k, [r]);
     }
     const moved = new Set<LibRow>();
     for (const f of found) {
-      const bucket = byPath.has(f.path) ? undefined : buckets.get(bucketOf(f.size, f.mtimeMs));
+      if (byPath.has(f.path)) {
+        rest.push(f);
+        continue;
+      }
+      const bucket = buckets.get(sizeMtimeKey(f.size, f.mtimeMs));
       const i = bucket ? moveMatch(bucket, f) : -1;
-      if (bucket && i >= 0) {
-        const v = bucket[i];
-        this.store.moveTrack(v.id, f.path, f.folderId);
-        byPath.delete(v.path);
-        byPath.set(f.path, { ...v, path: f.path, folder_id: f.folderId ?? v.folder_id });
-        bucket.splice(i, 1);
-        moved.add(v);
-        job.moved++;
-        this.bumpChanged({ updated: 1 });
-        // a row that failed for a passing reason (its file was not found when the scan tried it: this very move) is
-        // analysed at its new path; one analysed, or failed for a lasting reason, keeps what it has
-        if (v.lib_status === 'failed' && TRANSIENT_CODES.has(v.lib_error_code ?? '')) rest.push(f);
-      } else rest.push(f);
+      const v = bucket && i >= 0 ? bucket.splice(i, 1)[0] : await this.goneElsewhere(job, f);
+      if (!v) {
+        rest.push(f);
+        continue;
+      }
+      this.store.moveTrack(v.id, f.path, f.folderId, f.fileId ?? null);
+      byPath.delete(v.path);
+      byPath.set(f.path, { ...v, path: f.path, folder_id: f.folderId ?? v.folder_id, lib_file_id: f.fileId ?? null });
+      moved.add(v);
+      job.followed.add(v.id);
+      job.moved++;
+      this.bumpChanged({ updated: 1 });
+      // a row that failed for a passing reason (its file was not found when the scan tried it: this very move) is
+      // analysed at its new path; one analysed, or failed for a lasting reason, keeps what it has
+      if (v.lib_status === 'failed' && TRANSIENT_CODES.has(v.lib_error_code ?? '')) rest.push(f);
     }
     return { rest, moved };
+  }
+
+  /**
+   * The library row anywhere (not only below the folders this job walked) that a found file new to the library was
+   * before it moved: one of the file's size and mtime (ms) whose own path is gone now — stat says ENOENT or ENOTDIR; a
+   * file there (a `cp -p` copy's original), or one that cannot be read (EACCES), keeps its row — chosen as moveMatch
+   * chooses; undefined when none. A file outside every library folder (`studio analyze` of another folder) never takes
+   * a library folder's row. The library's rows by size and mtime are indexed once per job (Job.bySizeMtime), and a
+   * row is taken only while the job's rows still hold it at that path (not removed, not followed already): a new file
+   * costs one map lookup, and a stat per row of its size and mtime.
+   */
+  private async goneElsewhere(job: Job, f: Found): Promise<LibRow | undefined> {
+    const byPath = this.rows(job);
+    if (!job.bySizeMtime) {
+      job.bySizeMtime = new Map();
+      for (const r of byPath.values()) {
+        if (!r.lib_status) continue;
+        const k = sizeMtimeKey(r.size, r.mtime_ms);
+        const b = job.bySizeMtime.get(k);
+        if (b) b.push(r);
+        else job.bySizeMtime.set(k, [r]);
+      }
+    }
+    const gone: LibRow[] = [];
+    for (const r of job.bySizeMtime.get(sizeMtimeKey(f.size, f.mtimeMs)) ?? []) {
+      if (job.followed.has(r.id) || byPath.get(r.path)?.id !== r.id || r.path === f.path) continue;
+      if (f.folderId === null && r.folder_id !== null) continue;
+      const code = await stat(r.path).then(
+        () => null,
+        (e: NodeJS.ErrnoException) => e.code,
+      );
+      if (code === 'ENOENT' || code === 'ENOTDIR') gone.push(r);
+    }
+    const i = moveMatch(gone, f);
+    return i >= 0 ? gone[i] : undefined;
+  }
+
+  /** A found file's identity (walk.ts fileIdentity) as a Found's field: `{ fileId }`, or nothing where it has none. */
+  private async fileId(job: Job, path: string, st: { dev: number; ino: number }): Promise<{ fileId?: string }> {
+    const fileId = await fileIdentity(path, st, job.stableInodes);
+    return fileId ? { fileId } : {};
   }
 
   /**
@@ -976,13 +1073,17 @@ export class LibraryScanner {
       } else if (!st.isFile()) {
         // a named pipe would block the decoder forever
         job.problems.push({ path: p, code: 'BAD_ARGS', message: `Not a regular file (${specialKind(st) ?? 'special file'}): only files and folders can be analysed.` });
-      } else found.push({ path: p, folderId, size: st.size, mtimeMs: st.mtimeMs });
+      } else found.push({ path: p, folderId, size: st.size, mtimeMs: st.mtimeMs, ...(await this.fileId(job, p, st)) });
     }
     if ((job.state as ScanState['state']) === 'cancelled') return;
-    // a file renamed or moved within a folder given (`studio analyze --data-dir DIR Music/` after a rename) keeps its
-    // row, as a Rescan's does (matchMoves); a gone row that no file matches stays, as this job always left it
-    const { rest } = this.matchMoves(job, found, vanished.filter(onceById()));
+    // a file renamed or moved within a folder given, or from a library folder not given (`studio analyze --data-dir DIR
+    // B/` after a move from A/), keeps its row, as a Rescan's does (matchMoves); a gone row that no file matches leaves
+    // the library as a Rescan's does (leaveGone: kept while a library folder is not there) — it stayed, and was listed
+    // with its old analysis by every later run over its folder
+    const gone = vanished.filter(onceById());
+    const { rest, moved } = await this.matchMoves(job, found, gone);
     this.countFollowed(job, found.length - rest.length);
+    await this.leaveGone(job, gone.filter((v) => !moved.has(v)));
     await this.enqueue(job, rest);
   }
 
@@ -1185,6 +1286,11 @@ export function coveredByWalk(stats: ReadonlyMap<string, { isDirectory(): boolea
     for (let up = dirname(path); up !== path && up.length > 0; path = up, up = dirname(up)) if (dirs.has(up)) return up;
     return null;
   };
+}
+
+/** a row's or a found file's size and mtime (ms) as one key: the moves' buckets */
+function sizeMtimeKey(size: number, mtimeMs: number): string {
+  return `${size}:${mtimeMs}`;
 }
 
 /** A filter that keeps each library row once, by id (nested library folders list a row under each). */

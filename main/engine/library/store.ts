@@ -273,8 +273,8 @@ export class LibraryStore {
   }
 
   /** A moved file: same content under a new path keeps its id, analysis and chat. */
-  moveTrack(trackId: string, newPath: string, folderId: string | null): void {
-    this.write(() => this.tracks.move(trackId, newPath, basename(newPath), folderId));
+  moveTrack(trackId: string, newPath: string, folderId: string | null, fileId: string | null = null): void {
+    this.write(() => this.tracks.move(trackId, newPath, basename(newPath), folderId, fileId));
   }
 
   /** Files gone from the library (rows in recent files or with a chat just leave it); with `done`, the job's file is marked in the same transaction. */

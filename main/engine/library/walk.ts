@@ -6,7 +6,7 @@
  * Whether a candidate is audio is decided by sniff.ts, not here.
  */
 import type { Dirent, Stats } from 'node:fs';
-import { readdir, realpath, stat } from 'node:fs/promises';
+import { readdir, realpath, stat, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ScanProblem } from '@contract';
 import { isInside, notUtf8Message } from '../fs/paths';
@@ -21,6 +21,8 @@ export interface Found {
   realPath?: string;
   /** the other library paths that are links to this same file (set by aliases.ts; they get no row) */
   aliases?: string[];
+  /** the file's identity, "DEV:INO", where its file system keeps inode numbers (fileIdentity); unset elsewhere */
+  fileId?: string;
 }
 
 /** Something the scan could not do: the contract's ScanProblem (its code, and its kind where it has one). */
@@ -62,11 +64,40 @@ export function specialKind(st: Pick<Stats, 'isFIFO' | 'isSocket' | 'isCharacter
 }
 
 /**
+ * Linux file systems (statfs f_type) whose inode number stays a file's own while it is renamed or moved within the file
+ * system and across unmounts: ext2/3/4, XFS, Btrfs, tmpfs, ZFS, F2FS, ReiserFS, JFS, bcachefs, the kernel's NTFS3 (the
+ * MFT record). Not FAT or exFAT (vfat and exfat number inodes as they are looked up, afresh at each mount), network
+ * shares (NFS, SMB), FUSE or overlayfs: there a number may belong to another file after a remount.
+ */
+const STABLE_INODE_FS = new Set([0xef53, 0x58465342, 0x9123683e, 0x01021994, 0x2fc12fc1, 0xf2f52010, 0x52654973, 0x3153464a, 0xca451a4e, 0x5346544e]);
+
+/**
+ * A file's identity as "DEV:INO" (its stat's device and inode numbers) where its file system keeps inode numbers
+ * (STABLE_INODE_FS, Linux only: elsewhere, and where statfs fails, undefined). `stable`: the answer per device, asked
+ * of statfs once per device and kept by the caller for one job (a device number may be another drive's after a replug).
+ * The library records it (tracks.lib_file_id, migration 19) so that a move match prefers the row of the file's own
+ * inode among rows of equal size and mtime (job.ts moveMatch): `mv` keeps a file's inode, `cp -p` makes another.
+ */
+export async function fileIdentity(path: string, st: { dev: number; ino: number }, stable: Map<number, Promise<boolean>>): Promise<string | undefined> {
+  if (process.platform !== 'linux') return undefined;
+  let ok = stable.get(st.dev);
+  if (ok === undefined) {
+    ok = statfs(path).then(
+      (s) => STABLE_INODE_FS.has(Number(s.type) >>> 0),
+      () => false,
+    );
+    stable.set(st.dev, ok);
+  }
+  return (await ok) ? `${st.dev}:${st.ino}` : undefined;
+}
+
+/**
  * Recursive walk of `root`. Never opens a file (a named pipe would block); one
  * stat per file, one realpath per folder and per file that is a symlink. Folders that cannot be read are returned in `badDirs` (their
- * rows are kept). Stops early when `signal` aborts.
+ * rows are kept). Stops early when `signal` aborts. Each file found carries its identity (fileIdentity; `stable`: the
+ * file systems' answers, kept for the job).
  */
-export async function walkFolder(root: string, folderId: string | null, sink: WalkSink, signal?: AbortSignal): Promise<{ badDirs: string[] }> {
+export async function walkFolder(root: string, folderId: string | null, sink: WalkSink, signal?: AbortSignal, stable = new Map<number, Promise<boolean>>()): Promise<{ badDirs: string[] }> {
   const visited = new Map<string, string>();
   const badDirs: string[] = [];
   const stack = [root];
@@ -135,7 +166,8 @@ export async function walkFolder(root: string, folderId: string | null, sink: Wa
       if (t.isDirectory()) stack.push(p); // a link to a folder
       else if (t.isFile()) {
         const realPath = e.isSymbolicLink() ? await realpath(p).catch(() => p) : join(realDir, name);
-        sink.file({ path: p, folderId, size: t.size, mtimeMs: t.mtimeMs, realPath });
+        const fileId = await fileIdentity(p, t, stable);
+        sink.file({ path: p, folderId, size: t.size, mtimeMs: t.mtimeMs, realPath, ...(fileId && { fileId }) });
       }
       else sink.skip({ path: p, reason: `not a regular file (${specialKind(t) ?? 'special file'}${e.isSymbolicLink() ? ', through a link' : ''})` });
     }
