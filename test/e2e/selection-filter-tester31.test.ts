@@ -22,14 +22,14 @@ describe('library: a filter narrows the selection to the rows it shows', { timeo
     const { page } = studio.sp;
     await page.locator('[data-testid=library-row]').first().click();
     await page.keyboard.press('Control+a');
-    await page.locator('[data-testid=library-count]', { hasText: '5 tracks · 5 selected' }).waitFor();
+    await page.locator('[data-testid=library-count]', { hasText: '5 selected · 5 tracks' }).waitFor();
     await page.getByTestId('filter-bpm-min').fill('100');
     await page.getByTestId('filter-bpm-max').fill('125');
     await page.getByTestId('filter-bpm-max').press('Enter');
     await lib.waitForTotal(2);
     const count = page.getByTestId('library-count');
     await page.locator('[data-testid=library-count]', { hasText: '2 selected' }).waitFor({ timeout: 5000 }).catch(() => undefined);
-    assert.equal((await count.innerText()).trim(), '2 tracks · 2 selected', 'the rows the filter hides left the selection');
+    assert.equal((await count.innerText()).trim(), '2 selected · 2 tracks', 'the rows the filter hides left the selection');
     await page.locator('[data-testid=detail-write-tags]', { hasText: 'Write tags (2)…' }).waitFor({ timeout: 5000 });
     await page.getByTestId('filter-text').fill('no such track anywhere');
     await page.getByTestId('filter-text').press('Enter');
