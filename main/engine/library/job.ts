@@ -239,8 +239,11 @@ export class LibraryScanner {
    * music folder with the data folder put in it — is walked without them (tester39: the playback copies under
    * cache/playable became tracks named by their hashes, and every database write, seen by the folder's watcher,
    * started a scan job that stored itself: a new job about every half second, for as long as the studio ran).
+   * An own folder that holds one of `roots` (the library folders in question) is not left out: `studio analyze
+   * ~/Music/set --db ~/Music/lib.sqlite` makes ~/Music the data folder, and the music in it was walked as none (ci77).
+   * The cache folder is left out whenever it is not itself above a root.
    */
-  private isOwn(path: string): boolean {
+  private isOwn(path: string, roots: string[]): boolean {
     this.own ??= [...new Set([this.ctx.dataDir, this.ctx.cacheDir].filter(Boolean).flatMap((d) => {
       const abs = resolve(d);
       try {
@@ -249,7 +252,7 @@ export class LibraryScanner {
         return [abs];
       }
     }))];
-    return this.own.some((f) => isInside(path, f));
+    return this.own.some((f) => isInside(path, f) && !roots.some((r) => isInside(r, f)));
   }
 
   /** told when a folder's status changed (missing, unreadable, ok again): the service re-syncs its watcher */
@@ -464,7 +467,8 @@ export class LibraryScanner {
   enqueuePaths(paths: string[]): void {
     // a tag write's copy comes and goes beside the file (tag-write.ts); the studio's own data folder in a watched
     // folder changes with every write to its database (the lock's heartbeat, each job stored: a job per change, forever)
-    this.backlog.push(...paths.filter((p) => !isTagWriteTemp(p) && !this.isOwn(p)));
+    const roots = this.store.folders().map((f) => f.path);
+    this.backlog.push(...paths.filter((p) => !isTagWriteTemp(p) && !this.isOwn(p, roots)));
     if (!this.job && !this.pausedStored) this.startBacklog();
   }
 
@@ -598,6 +602,14 @@ export class LibraryScanner {
     const unknown: Found[] = [];
     /** tag-write copies met: never tracks; those a killed write left are removed (removeStaleCopy) */
     const copies: string[] = [];
+    /** the folder walked, as given and real: an own folder above it is not left out (isOwn) */
+    const rootPaths = [root, ...(() => {
+      try {
+        return [realpathSync(root)];
+      } catch {
+        return [];
+      }
+    })()];
     const { badDirs } = await walkFolder(
       root,
       folderId,
@@ -611,7 +623,7 @@ export class LibraryScanner {
         },
         problem: (p) => job.problems.push(p),
         skip: (s) => this.skip(job, s),
-        leaveOut: (dir, realDir) => (this.isOwn(dir) || this.isOwn(realDir) ? OWN_FOLDER_REASON : null),
+        leaveOut: (dir, realDir) => (this.isOwn(dir, rootPaths) || this.isOwn(realDir, rootPaths) ? OWN_FOLDER_REASON : null),
       },
       job.controller.signal,
       job.stableInodes,
