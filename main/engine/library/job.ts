@@ -98,6 +98,16 @@ interface Job {
 /** the waveform's analysers (one media-cache entry: both or neither, library/analyse.ts) */
 const WAVE_ANALYSERS = ['peaks', 'spectrogram'];
 
+/** `path` as given and its real path (symlinks resolved) where that differs and can be read: LibraryScanner.isOwn's two spellings */
+function givenAndReal(path: string): string[] {
+  try {
+    const real = realpathSync(path);
+    return real === path ? [path] : [path, real];
+  } catch {
+    return [path];
+  }
+}
+
 /** why the studio's own data folder is not walked as music (a skip of the scan bar, LibraryScanner.isOwn) */
 export const OWN_FOLDER_REASON = "not music: the studio's own data folder (its database and caches)";
 
@@ -244,14 +254,7 @@ export class LibraryScanner {
    * The cache folder is left out whenever it is not itself above a root.
    */
   private isOwn(path: string, roots: string[]): boolean {
-    this.own ??= [...new Set([this.ctx.dataDir, this.ctx.cacheDir].filter(Boolean).flatMap((d) => {
-      const abs = resolve(d);
-      try {
-        return [abs, realpathSync(abs)];
-      } catch {
-        return [abs];
-      }
-    }))];
+    this.own ??= [...new Set([this.ctx.dataDir, this.ctx.cacheDir].filter(Boolean).flatMap((d) => givenAndReal(resolve(d))))];
     return this.own.some((f) => isInside(path, f) && !roots.some((r) => isInside(r, f)));
   }
 
@@ -603,13 +606,7 @@ export class LibraryScanner {
     /** tag-write copies met: never tracks; those a killed write left are removed (removeStaleCopy) */
     const copies: string[] = [];
     /** the folder walked, as given and real: an own folder above it is not left out (isOwn) */
-    const rootPaths = [root, ...(() => {
-      try {
-        return [realpathSync(root)];
-      } catch {
-        return [];
-      }
-    })()];
+    const rootPaths = givenAndReal(root);
     const { badDirs } = await walkFolder(
       root,
       folderId,
