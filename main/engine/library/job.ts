@@ -26,8 +26,8 @@ import { isTagWriteTemp, removeStaleCopy } from './tag-write';
 import { oneRowPerFile, withRealPaths } from './aliases';
 import { aliasList, LibraryStore, newLibId } from './store';
 import { fileIdentity, specialKind, testDenied, walkFolder, type Found, type Problem, type Skip } from './walk';
-import { realpathSync } from 'node:fs';
-import { lstat, realpath, stat } from 'node:fs/promises';
+import { constants as fsConstants, realpathSync } from 'node:fs';
+import { access, lstat, realpath, stat } from 'node:fs/promises';
 
 export { isMediaPath };
 
@@ -110,6 +110,26 @@ function givenAndReal(path: string): string[] {
 
 /** why the studio's own data folder is not walked as music (a skip of the scan bar, LibraryScanner.isOwn) */
 export const OWN_FOLDER_REASON = "not music: the studio's own data folder (its database and caches)";
+
+/**
+ * Whether a library folder (a root the user added) is there to be walked, as every part of the scan asks it (a Rescan's
+ * walk, the catch-up at start, the watcher's batch, a gone file's rows at a job's end, a queued file found gone):
+ * `missing` where stat says ENOENT (an unplugged drive, a folder renamed or deleted); `unreadable` where stat fails
+ * otherwise, the path is not a folder, or the folder may not be listed and entered (access R_OK|X_OK: chmod 000, a
+ * drive mounted for another user) — or STUDIO_TEST_DENY names it (walk.ts testDenied: a test run as root); else `ok`.
+ * Before lib40 each of the five wrote its own stat, and the watcher's and the gone-file check took a denied folder
+ * for a readable one: the watcher's batch removed the rows of files it could not see there, and a queued file gone
+ * from it was marked failed. Never throws.
+ */
+export async function libraryFolderState(path: string): Promise<LibraryFolder['status']> {
+  const st = await stat(path).catch((e: NodeJS.ErrnoException) => e);
+  if (st instanceof Error) return st.code === 'ENOENT' ? 'missing' : 'unreadable';
+  if (!st.isDirectory() || testDenied(path)) return 'unreadable';
+  return access(path, fsConstants.R_OK | fsConstants.X_OK).then(
+    () => 'ok' as const,
+    () => 'unreadable' as const,
+  );
+}
 
 /**
  * The problem a scan reports for a library folder (a root the user added) that is not a readable folder: `missing`
@@ -229,14 +249,14 @@ export class LibraryScanner {
   private async folderGone(job: Job, path: string): Promise<boolean> {
     const folder = innermost(path, this.store.folders());
     if (!folder) return false;
-    const rootSt = await stat(folder.path).catch((e: NodeJS.ErrnoException) => e);
-    if (!(rootSt instanceof Error) && rootSt.isDirectory()) return false;
-    const missing = rootSt instanceof Error && rootSt.code === 'ENOENT';
+    const state = await libraryFolderState(folder.path);
+    if (state === 'ok') return false;
+    const missing = state === 'missing';
     if (!job.problems.some((p) => p.path === folder.path && p.message === libraryFolderProblem(folder.path, missing).message)) {
       job.problems.push(libraryFolderProblem(folder.path, missing));
       job.heard = true;
     }
-    this.folderStatus(folder, missing ? 'missing' : 'unreadable');
+    this.folderStatus(folder, state);
     return true;
   }
 
@@ -753,11 +773,10 @@ export class LibraryScanner {
     const seen = new Set<string>();
     for (const folder of folders) {
       if (job.state === 'cancelled') return;
-      const rootSt = await stat(folder.path).catch((e: NodeJS.ErrnoException) => e);
-      if (rootSt instanceof Error || !rootSt.isDirectory() || testDenied(folder.path)) {
-        const missing = rootSt instanceof Error && rootSt.code === 'ENOENT';
-        this.folderStatus(folder, missing ? 'missing' : 'unreadable');
-        job.problems.push(libraryFolderProblem(folder.path, missing));
+      const state = await libraryFolderState(folder.path);
+      if (state !== 'ok') {
+        this.folderStatus(folder, state);
+        job.problems.push(libraryFolderProblem(folder.path, state === 'missing'));
         kept.push(...this.store.libraryRowsUnder(folder.path).filter((r) => r.folder_id === folder.id).filter(once));
         continue;
       }
@@ -795,8 +814,7 @@ export class LibraryScanner {
     if (!gone.length) return;
     const absent: string[] = [];
     for (const folder of this.store.folders()) {
-      const st = await stat(folder.path).catch(() => null);
-      if (!st?.isDirectory() || testDenied(folder.path)) absent.push(folder.path);
+      if ((await libraryFolderState(folder.path)) !== 'ok') absent.push(folder.path);
     }
     if (!absent.length) return this.removeRows(job, gone);
     const n = gone.length;
@@ -825,15 +843,13 @@ export class LibraryScanner {
     const kept: LibRow[] = [];
     for (const folder of this.store.folders().filter((f) => f.watching)) {
       if (job.state === 'cancelled') return;
-      const rootSt = await stat(folder.path).catch((e: NodeJS.ErrnoException) => e);
-      if (rootSt instanceof Error || !rootSt.isDirectory() || testDenied(folder.path)) {
-        const missing = rootSt instanceof Error && rootSt.code === 'ENOENT';
-        const status = missing ? 'missing' : 'unreadable';
+      const status = await libraryFolderState(folder.path);
+      if (status !== 'ok') {
         const rows = this.store.libraryRowsUnder(folder.path).filter((r) => r.folder_id === folder.id);
         kept.push(...rows);
         if (folder.status !== status) {
           // news: said in the scan bar (running now, then its end: the page reads the folders again), its rows told changed
-          job.problems.push(libraryFolderProblem(folder.path, missing));
+          job.problems.push(libraryFolderProblem(folder.path, status === 'missing'));
           job.heard = true;
           this.folderStatus(folder, status);
           this.bumpChanged({ updated: rows.length });
@@ -928,20 +944,21 @@ export class LibraryScanner {
         else this.skip(job, { path: p, reason: r.reason });
       }
     }
-    // a library folder itself gone (renamed away, an unplugged drive): its files did not go one by one, so its rows
-    // stay, and it is marked missing as a scan marks it (walkPhase); the watcher lets go of it until a scan finds it.
-    // Its rows may still follow their files when they turn up in this batch (the folder moved into another library
-    // folder): they are move candidates that, unmatched, stay where they are
+    // a library folder itself gone (renamed away, an unplugged drive) or no longer readable (libraryFolderState): its
+    // files did not go one by one, so its rows stay, and it is marked missing / unreadable as a scan marks it
+    // (walkPhase); the watcher lets go of it until a scan finds it. What the batch found in an unreadable one is left
+    // out, as a walk finds nothing there. Its rows may still follow their files when they turn up in this batch (the
+    // folder moved into another library folder): they are move candidates that, unmatched, stay where they are
     const kept: LibRow[] = [];
     for (const folder of touched) {
-      const rootSt = await stat(folder.path).catch((e: NodeJS.ErrnoException) => e);
-      if (!(rootSt instanceof Error) && rootSt.isDirectory()) continue;
-      const missing = rootSt instanceof Error && rootSt.code === 'ENOENT';
+      const state = await libraryFolderState(folder.path);
+      if (state === 'ok') continue;
       for (let i = vanished.length - 1; i >= 0; i--) if (vanished[i].folder_id === folder.id) vanished.splice(i, 1);
+      for (let i = found.length - 1; i >= 0; i--) if (found[i].folderId === folder.id) found.splice(i, 1);
       kept.push(...this.store.libraryRowsUnder(folder.path).filter((r) => r.folder_id === folder.id));
       if (folder.status !== 'ok') continue;
-      job.problems.push(libraryFolderProblem(folder.path, missing));
-      this.folderStatus(folder, missing ? 'missing' : 'unreadable');
+      job.problems.push(libraryFolderProblem(folder.path, state === 'missing'));
+      this.folderStatus(folder, state);
     }
     const { rest, moved } = await this.matchMoves(job, found, [...vanished, ...kept]);
     const gone = vanished.filter((v) => !moved.has(v));
