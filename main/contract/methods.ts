@@ -732,6 +732,14 @@ export const LibraryTrack = z.object({
   warnings: z.array(z.string()),
   /** other paths in the library folders that are symlinks to this same file (realpath); the library shows one row per file */
   aliases: z.array(z.string()),
+  /**
+   * Rows read from the library (query, detail, export) whose library folder is not there now: `path` the library
+   * folder (LibraryFolder.path), `status` its LibraryFolder.status — `missing` (an unplugged drive, renamed or deleted)
+   * or `unreadable`. The row is kept with its analysis, crates, cues and chat (a scan keeps it), but its file cannot be
+   * played, previewed or analysed until the folder is back: the table mutes the row and marks it, as Mixxx and
+   * rekordbox mark a missing track, and opening it says why (lib40). Absent while the folder is there.
+   */
+  folderAbsent: z.object({ path: z.string(), status: z.enum(['missing', 'unreadable']) }).optional(),
   /** issue 10 kind 4, rows of library:query and the export only (absent elsewhere): a tempo that changes (as TrackDetail.tempoSections, in the BPM range) / a key that changes (as TrackDetail.keySections); null when steady. `bpm` and `key` stay the whole-track estimates */
   tempoSections: z.array(TempoSection).nullable().optional(),
   keySections: z.array(KeySection).nullable().optional(),

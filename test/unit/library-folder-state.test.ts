@@ -140,3 +140,23 @@ test('a queued file found gone in a folder that has become unreadable (folderGon
   // pending, as a row whose analysis again had begun when its drive went (tester39), with its values
   assertKept(s, s.scanner.state().problems, s.expected.map((r) => (r[0] === 'USB/a.mp3' ? [r[0], r[1], 'pending', r[3]] : r)));
 });
+
+test('a file of a library folder that is not there: `studio analyze` names the folder, and the rows read folderAbsent', async () => {
+  const s = setUp('absent-rows');
+  rmSync(s.usb, { recursive: true });
+  s.scanner.scanPaths([join(s.usb, 'a.mp3')]);
+  await s.scanner.whenIdle();
+  const problem = s.scanner.state().problems.find((p) => p.path === join(s.usb, 'a.mp3'));
+  assert.equal(problem?.code, 'NOT_FOUND');
+  assert.match(problem?.message ?? '', /does not exist .* Its library folder ".*USB" is missing \(an unplugged drive, moved or deleted\); its tracks are kept\.$/);
+  // a Rescan marks the folder missing; every row read from the library says so (the table's muted row and mark)
+  s.scanner.start();
+  await s.scanner.whenIdle();
+  const rows = s.store.query(undefined, undefined, 0, 10).rows;
+  assert.deepEqual(rows.map((r) => [r.fileName, r.folderAbsent]).sort(), [
+    ['a.mp3', { path: s.usb, status: 'missing' }],
+    ['gone.mp3', { path: s.usb, status: 'missing' }],
+    ['h.mp3', undefined],
+  ]);
+  s.db.close();
+});

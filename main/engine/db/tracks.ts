@@ -71,6 +71,8 @@ export interface LibQueryRow {
   lib_aliases: string | null;
   /** the path of the row's library folder (library_folders.path), null outside any */
   folder_root: string | null;
+  /** that library folder's status (library_folders.status: ok, missing, unreadable), null outside any */
+  folder_status: 'ok' | 'missing' | 'unreadable' | null;
 }
 
 /** The summary columns of an analysed library track (what sorting and filtering read). */
@@ -108,7 +110,8 @@ const LIB_ROW = `id, path, size, mtime_ms, lib_status, lib_versions, lib_error_c
     THEN (SELECT count(*) FROM json_each(probe_json, '$.streams') WHERE json_extract(value, '$.type') = 'audio') >= 2 ELSE 0 END AS multi_audio`;
 const LIB_COLUMNS = `id, path, file_name, folder_id, title, artist, album, genre, year, duration_sec, sample_rate, channels, codec, bitrate_kbps, size,
   bpm, bpm_confidence, key_name, key_confidence, camelot, open_key, lufs, loudness_range, true_peak, features, lib_status, lib_error, lib_error_code, analysed_at,
-  json_extract(probe_json, '$.warnings') AS warnings_json, lib_aliases, (SELECT lf.path FROM library_folders lf WHERE lf.id = tracks.folder_id) AS folder_root`;
+  json_extract(probe_json, '$.warnings') AS warnings_json, lib_aliases, (SELECT lf.path FROM library_folders lf WHERE lf.id = tracks.folder_id) AS folder_root,
+  (SELECT lf.status FROM library_folders lf WHERE lf.id = tracks.folder_id) AS folder_status`;
 
 /**
  * A tempo or key the analysis is not sure of (calibrated confidence under MIN_CONFIDENCE, or none stated) reads

@@ -281,11 +281,16 @@ export class LibraryScanner {
   /** told when a folder's status changed (missing, unreadable, ok again): the service re-syncs its watcher */
   foldersChanged: () => void = () => undefined;
 
-  /** Set a folder's status; tells foldersChanged when it changed. */
+  /**
+   * Set a folder's status; tells foldersChanged when it changed, and its rows changed (library:changed `updated`): each
+   * row carries its folder's absence (LibraryTrack.folderAbsent: the table's muted row and mark), so the page reads
+   * them again when the folder goes or comes back.
+   */
   private folderStatus(folder: LibraryFolder, status: LibraryFolder['status']): void {
     if (folder.status === status) return;
     this.store.setFolderStatus(folder.id, status);
     this.foldersChanged();
+    this.bumpChanged({ updated: this.store.libraryRowsUnder(folder.path).filter((r) => r.folder_id === folder.id).length });
   }
 
   /**
@@ -848,17 +853,16 @@ export class LibraryScanner {
         const rows = this.store.libraryRowsUnder(folder.path).filter((r) => r.folder_id === folder.id);
         kept.push(...rows);
         if (folder.status !== status) {
-          // news: said in the scan bar (running now, then its end: the page reads the folders again), its rows told changed
+          // news: said in the scan bar (running now, then its end: the page reads the folders again), its rows told
+          // changed (folderStatus)
           job.problems.push(libraryFolderProblem(folder.path, status === 'missing'));
           job.heard = true;
           this.folderStatus(folder, status);
-          this.bumpChanged({ updated: rows.length });
           this.emitState(true);
         }
         continue;
       }
       // back (a drive plugged in again): watched again (foldersChanged), its rows told changed so the page reads them and the folders again
-      if (folder.status !== 'ok') this.bumpChanged({ updated: this.store.libraryRowsUnder(folder.path).length });
       this.folderStatus(folder, 'ok');
       const walked = await this.collect(job, folder.path, folder.id);
       if ((job.state as ScanState['state']) === 'cancelled') return;
@@ -1089,7 +1093,11 @@ export class LibraryScanner {
       if (undecodable) job.problems.push({ path: p, code: 'UNREADABLE', message: notUtf8Message(undecodable) });
       else if (st instanceof Error) {
         const gone = st.code === 'ENOENT' || st.code === 'ENOTDIR';
-        job.problems.push({ path: p, code: gone ? 'NOT_FOUND' : 'UNREADABLE', message: gone ? notFoundMessage(p) : `Cannot be read: ${st.message}` });
+        // a file of a library folder that is not there (an unplugged drive): its folder named, and that its row is kept
+        const root = innermost(p, folders);
+        const rootState = root && root.path !== p ? await libraryFolderState(root.path) : 'ok';
+        const why = rootState === 'ok' ? '' : ` Its library folder "${root!.path}" ${rootState === 'missing' ? 'is missing (an unplugged drive, moved or deleted)' : 'cannot be read'}; its tracks are kept.`;
+        job.problems.push({ path: p, code: gone ? 'NOT_FOUND' : 'UNREADABLE', message: (gone ? notFoundMessage(p) : `Cannot be read: ${st.message}`) + why });
       }
       else if (st.isDirectory()) {
         const walked = await this.collect(job, p, folderId);

@@ -33,6 +33,8 @@ function toLibraryTrack(r: LibQueryRow): LibraryTrack {
     bitrateKbps: r.bitrate_kbps, sizeBytes: r.size, bpm: r.bpm, bpmConfidence: r.bpm === null ? null : r.bpm_confidence, key: r.key_name, keyConfidence: r.key_name === null ? null : r.key_confidence,
     camelot: r.camelot, openKey: r.open_key, lufs: r.lufs, loudnessRange: r.loudness_range, truePeak: r.true_peak, features: r.features,
     status: r.lib_status, error: r.lib_error, analysedAt: r.analysed_at, warnings: probeWarnings(r.warnings_json), aliases: aliasList(r.lib_aliases),
+    // its library folder not there now (an unplugged drive): the table mutes and marks the row; absent otherwise
+    ...(r.folder_root !== null && (r.folder_status === 'missing' || r.folder_status === 'unreadable') ? { folderAbsent: { path: r.folder_root, status: r.folder_status } } : {}),
     // a failed row's code (a code this studio no longer knows reads as INTERNAL); absent on other rows
     ...(r.lib_status === 'failed' ? { errorCode: ErrorCode.safeParse(r.lib_error_code).data ?? 'INTERNAL' } : {}),
   };

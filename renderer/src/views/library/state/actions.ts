@@ -1,4 +1,6 @@
 import { flushSync } from 'svelte';
+import type { LibraryTrack } from '@contract';
+import { safeName } from '../../../lib/safe-name';
 import { focusChat, holdChatTyping, typeIntoChat } from '../../../lib/chat-focus';
 import { signal } from '../../../lib/test-hooks';
 import { connection } from '../../../host/connection.svelte';
@@ -8,8 +10,35 @@ import { nav } from '../../../shared/state/nav.svelte';
 import { recent } from '../../../shared/state/recent.svelte';
 import { current } from '../../../shared/state/track.svelte';
 
+/** a library track as the actions take it: its path, and its library folder where that is not there */
+export type TrackRef = Pick<LibraryTrack, 'path' | 'folderAbsent'>;
+
+/**
+ * The words for a track whose library folder is not there (LibraryTrack.folderAbsent): the table's mark's tooltip and
+ * the notice where it is opened, previewed or asked about. The folder's path through safeName (bidi controls shown).
+ */
+export function absentText(a: NonNullable<LibraryTrack['folderAbsent']>): string {
+  return a.status === 'missing'
+    ? `Its library folder "${safeName(a.path)}" is missing (an unplugged drive, moved or deleted). The track is kept with its analysis, crates and cues; plug the drive in (or put the folder back) to play it.`
+    : `Its library folder "${safeName(a.path)}" cannot be read (its permissions). The track is kept with its analysis, crates and cues; make the folder readable to play it.`;
+}
+
+/**
+ * Whether `track` cannot be played now because its library folder is not there: then says so (a warning notice,
+ * `what` its title: "Cannot open this track") and returns true; false otherwise. Before lib40 such a row looked like
+ * any other and opening it failed with "does not exist", the drive unnamed.
+ */
+export function refuseAbsent(track: TrackRef | undefined, what: string): boolean {
+  if (!track?.folderAbsent) return false;
+  app.notice(what, absentText(track.folderAbsent), 'warning');
+  signal('library-absent-refused', { path: track.path });
+  return true;
+}
+
 /** Open a library track in the track view (`media:open`); false when it could not be opened (the error is shown). */
-export async function openTrack(path: string): Promise<boolean> {
+export async function openTrack(track: TrackRef): Promise<boolean> {
+  const path = track.path;
+  if (refuseAbsent(track, 'Cannot open this track')) return false;
   // Enter or a double click on a row while the link is lost (web mode): say why, as Ctrl+O does, instead of a failure
   if (connection.offline) {
     app.notice('Cannot open a track now', connection.offline, 'warning');
@@ -26,7 +55,9 @@ export async function openTrack(path: string): Promise<boolean> {
  * beside it and is about this track (it is opened, as for the track view),
  * with the question box focused (the chat pane where the box is off).
  */
-export async function askAbout(path: string): Promise<void> {
+export async function askAbout(track: TrackRef): Promise<void> {
+  const path = track.path;
+  if (refuseAbsent(track, 'Cannot ask about this track')) return;
   // the chat drawn now (flushSync) and focused in the click itself, as Ctrl+K: a frame later (requestAnimationFrame)
   // the keys typed straight after the click were lost, or went to the library (ui36)
   flushSync(() => nav.setLibraryChat(true));
@@ -55,9 +86,10 @@ export async function askAbout(path: string): Promise<void> {
  * opened (the chat is about the open track) and the text goes into its
  * input-text field.
  */
-export async function useAsChatInput(path: string, features: string): Promise<void> {
+export async function useAsChatInput(track: TrackRef, features: string): Promise<void> {
+  if (refuseAbsent(track, 'Cannot open this track')) return;
   // with the chat beside the library, the library stays on screen
-  if (!(nav.libraryChat ? await current.open(path) : await openTrack(path)) || !current.track) return;
+  if (!(nav.libraryChat ? await current.open(track.path) : await openTrack(track)) || !current.track) return;
   chat.ensure(current.track);
   chat.attach[current.track.id].inputText = features;
   signal('library-chat-input', { trackId: current.track.id });

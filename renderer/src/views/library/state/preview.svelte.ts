@@ -4,6 +4,7 @@ import { connection } from '../../../host/connection.svelte';
 import { signal } from '../../../lib/test-hooks';
 import { app } from '../../../shared/state/app.svelte';
 import { player } from '../../../shared/state/player.svelte';
+import { refuseAbsent } from './actions';
 
 /**
  * Quick preview from the library table (rekordbox's, Mixed In Key's): Space
@@ -53,6 +54,8 @@ class Preview {
   toggle(row: LibraryTrack | undefined): void {
     if (!row || row.status === 'failed') return;
     if (this.playingId === row.id) return this.stop();
+    // its library folder not there (an unplugged drive): said, not "Its file could not be played"
+    if (refuseAbsent(row, 'Cannot preview this track')) return this.stop();
     // Space while the link is lost (web mode): say why, as Enter and Ctrl+O do, not "Its file could not be played"
     if (connection.offline) {
       this.stop();
