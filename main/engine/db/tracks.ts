@@ -375,12 +375,17 @@ export class TracksRepo {
   /**
    * The file was rewritten by the studio (tag write-back): its new size and
    * mtime, probe (tags read again) and tag columns; the analysis stays (the
-   * audio is unchanged), so the next scan does not analyse it again.
+   * audio is unchanged), so the next scan does not analyse it again. `fileId`
+   * where given: the new file's identity ("DEV:INO", null where its file system
+   * keeps none; lib_file_id, migration 19) — the write renames a copy over the
+   * file, another inode, and the move match (job.ts moveMatch) prefers a row
+   * by it; before lib40 it kept the old file's until the next scan.
    */
-  setRetagged(id: string, f: { size: number; mtimeMs: number; probeJson: string; title: string | null; artist: string | null; album: string | null; genre: string | null; year: number | null }): void {
+  setRetagged(id: string, f: { size: number; mtimeMs: number; probeJson: string; title: string | null; artist: string | null; album: string | null; genre: string | null; year: number | null; fileId?: string | null }): void {
     this.db
       .prepare('UPDATE tracks SET size = ?, mtime_ms = ?, probe_json = ?, title = ?, artist = ?, album = ?, genre = ?, year = ? WHERE id = ?')
       .run(f.size, f.mtimeMs, f.probeJson, f.title, f.artist, f.album, f.genre, f.year, id);
+    if (f.fileId !== undefined) this.setFileId(id, f.fileId);
     this.setSortKeys(id);
   }
 

@@ -11,6 +11,7 @@ import { makeAnalyse, type Analyse } from './pool';
 import { LibraryScanner } from './job';
 import { LibraryStore } from './store';
 import { FolderWatcher } from './watch';
+import { fileIdentity, fileIdOf } from './walk';
 import { isInside } from '../fs/paths';
 import { mapLimited } from '../fs/list-dir';
 import { getSetting, setSetting } from '../db/settings';
@@ -241,13 +242,18 @@ export class LibraryService {
     if (s.refused) throw s.refused;
     const { notWritten } = d;
     const { clear, kept, cleared } = s;
+    // whether the file's file system keeps inode numbers (walk.ts fileIdentity, asked before the write: onReplaced is
+    // synchronous): the new file's identity is recorded with its size and mtime, else none
+    const was = await stat(t.path).catch(() => null);
+    const keepsInodes = was ? (await fileIdentity(t.path, was, new Map())) !== undefined : false;
     const resume = this.holdWatch(trackId);
     try {
-      const record = (file: { size: number; mtimeMs: number }, tags: ProbeResult['tags']) =>
+      const record = (file: { size: number; mtimeMs: number; dev?: number; ino?: number }, tags: ProbeResult['tags']) =>
         this.store.write(() =>
           this.store.tracks.setRetagged(trackId, {
             size: file.size, mtimeMs: file.mtimeMs, probeJson: JSON.stringify({ ...probe, sizeBytes: file.size, tags }),
             title: tags.title ?? null, artist: tags.artist ?? null, album: tags.album ?? null, genre: tags.genre?.join(', ') ?? null, year: tags.year ?? null,
+            ...(file.dev !== undefined && file.ino !== undefined ? { fileId: keepsInodes ? fileIdOf({ dev: file.dev, ino: file.ino }) : null } : {}),
           }),
         );
       // the new size and mtime are recorded the moment the file is replaced (the watcher must not take it for an outside edit)

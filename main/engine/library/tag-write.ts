@@ -224,9 +224,11 @@ export interface TagWriteInput {
    * Called synchronously as soon as the file is replaced, with its new size
    * (bytes) and mtime (ms): the caller records them at once, before the
    * folder watcher's debounce runs out, so the change is not taken for an
-   * edit made elsewhere (which would analyse the file again).
+   * edit made elsewhere (which would analyse the file again). `dev` and `ino`:
+   * the new file's device and inode numbers (the copy renamed over the file is
+   * another inode: the library's file identity, tracks.lib_file_id, follows it).
    */
-  onReplaced?: (file: { size: number; mtimeMs: number }) => void;
+  onReplaced?: (file: { size: number; mtimeMs: number; dev: number; ino: number }) => void;
 }
 
 /** What was written, and the file as it is now. */
@@ -374,12 +376,12 @@ async function writeOnce(input: TagWriteInput, path: string): Promise<TagWriteDo
       throw new StudioError('INTERNAL', `The tags written into "${basename(path)}" read back as BPM ${back.bpm ?? 'none'}, key ${back.key ?? 'none'} instead of ${input.bpm ?? '–'}, ${input.key ?? '–'}; the file was left as it was.`);
     }
     const fh = await open(tmp, 'r+');
-    let written: { size: number; mtimeMs: number };
+    let written: { size: number; mtimeMs: number; dev: number; ino: number };
     try {
       await fh.sync();
-      // what the file will be after the rename (a rename keeps size and mtime)
+      // what the file will be after the rename (a rename keeps size, mtime and inode)
       const ts = await fh.stat();
-      written = { size: ts.size, mtimeMs: ts.mtimeMs };
+      written = { size: ts.size, mtimeMs: ts.mtimeMs, dev: ts.dev, ino: ts.ino };
     } finally {
       await fh.close();
     }

@@ -88,7 +88,12 @@ export async function fileIdentity(path: string, st: { dev: number; ino: number 
     );
     stable.set(st.dev, ok);
   }
-  return (await ok) ? `${st.dev}:${st.ino}` : undefined;
+  return (await ok) ? fileIdOf(st) : undefined;
+}
+
+/** A stat's device and inode numbers as a file identity, "DEV:INO" (fileIdentity, where its file system keeps them). */
+export function fileIdOf(st: { dev: number; ino: number }): string {
+  return `${st.dev}:${st.ino}`;
 }
 
 /**
