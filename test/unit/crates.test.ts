@@ -100,7 +100,7 @@ describe('crates in the library database', () => {
     }
   });
 
-  test('a moved file and a folder absorbed by its parent keep their crates; a track leaving the library leaves them', async () => {
+  test('a moved file and a folder absorbed by its parent keep their crates; a track leaving the library keeps its places, hidden, for its file to rejoin (lib40)', async () => {
     const lib = join(dir, 'move', 'music', 'lib');
     const dataDir = join(dir, 'move', 'data');
     const ids = [...(await oldFormatLibrary(lib, dataDir, 3)).values()];
@@ -123,15 +123,20 @@ describe('crates in the library database', () => {
       const within = crates.export(c.id, undefined, [join(lib, 'sub') + '/']);
       assert.equal(within.count, 1);
       assert.deepEqual(within.content.split('\n').filter((l) => l && !l.startsWith('#')), [join(lib, 'sub', 'moved.mp3')]);
-      // deleted from the library (only a library row: the row goes, ON DELETE CASCADE)
+      // leaving the library (lib40: a row in a crate is kept out of the library with its crate places, for its file to
+      // rejoin — db/tracks.ts leaveLibrary): the crate lists and counts library rows only
       store.removeTracks([ids[1]]);
-      // leaving the library but kept (in recent files): the row stays, its crate places go
       db.prepare('UPDATE tracks SET in_recent = 1 WHERE id = ?').run(ids[2]);
       store.removeTracks([ids[2]]);
-      assert.ok(store.tracks.byId(ids[2]), 'the recent row is kept');
-      assert.equal((db.prepare('SELECT count(*) AS n FROM crate_tracks').get() as { n: number }).n, 1, 'no place left behind');
+      assert.ok(store.tracks.byId(ids[1]) && store.tracks.byId(ids[2]), 'both rows kept out of the library');
+      assert.equal((db.prepare('SELECT count(*) AS n FROM crate_tracks').get() as { n: number }).n, 3, 'their crate places kept');
       assert.deepEqual(store.ids({ crateId: c.id }, undefined), [ids[0]]);
       assert.equal(crates.crate(c.id).trackCount, 1);
+      assert.equal(crates.export(c.id).count, 1, 'the export lists library rows only');
+      // out of every crate, then out of the library: a row with nothing of the user's is deleted (ON DELETE CASCADE)
+      crates.remove(c.id, [ids[0]]);
+      store.removeTracks([ids[0]]);
+      assert.equal(store.tracks.byId(ids[0]), undefined, 'deleted');
       assert.equal((db.pragma('foreign_key_check') as unknown[]).length, 0);
     } finally {
       db.close();

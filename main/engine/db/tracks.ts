@@ -349,25 +349,34 @@ export class TracksRepo {
   }
 
   /**
-   * Rows leaving the library: rows that are only library rows are deleted;
-   * those in recent files or with a chat thread keep their id and leave the
-   * library. Their analyser rows go either way.
+   * Rows leaving the library (their files gone from a library folder that is there — deleted, or a drive mounted
+   * inside a library folder unplugged — or their library folder removed). The rule (lib40): a row holding anything
+   * the user made or did with it — a place in a crate (crate_tracks), a hot cue or named region (track_marks), a chat
+   * thread (chat_messages), a place in recent files (in_recent) — keeps its id and all of those, and only leaves the
+   * library (lib_status and folder_id NULL: not listed, not counted nor exported in its crates, which read library rows
+   * only); a row with none of them is deleted. Their analyser rows (library_analyses) go either way: a kept row is
+   * analysed again when it rejoins. It rejoins when a scan finds its file again — at its own path (classify: the row
+   * of that path, whatever its status, is the file's), or at another with its size and mtime (job.ts goneElsewhere:
+   * rows out of the library are move candidates too, a drive plugged back under another mount point) — with its id,
+   * crate places (in their order), cues, regions and chat. Before lib40 a kept row left its crates here and a row with
+   * only crate places or cues was deleted: a drive unplugged from inside a library folder, a Rescan, and the drive
+   * plugged back gave new rows, the crates empty and the cues gone.
    */
   leaveLibrary(ids: string[]): void {
-    const keep = this.db.prepare(`SELECT in_recent OR EXISTS (SELECT 1 FROM chat_messages c WHERE c.track_id = tracks.id) AS k FROM tracks WHERE id = ?`);
+    const keep = this.db.prepare(
+      `SELECT in_recent OR EXISTS (SELECT 1 FROM chat_messages c WHERE c.track_id = tracks.id)
+         OR EXISTS (SELECT 1 FROM crate_tracks ct WHERE ct.track_id = tracks.id)
+         OR EXISTS (SELECT 1 FROM track_marks m WHERE m.track_id = tracks.id) AS k FROM tracks WHERE id = ?`,
+    );
     const del = this.db.prepare('DELETE FROM tracks WHERE id = ?');
     const leave = this.db.prepare(`UPDATE tracks SET lib_status = NULL, folder_id = NULL WHERE id = ?`);
     const delAnalyses = this.db.prepare('DELETE FROM library_analyses WHERE track_id = ?');
-    // a deleted row's crate places go by ON DELETE CASCADE (migration 12); a kept one leaves its crates here
-    const leaveCrates = this.db.prepare('DELETE FROM crate_tracks WHERE track_id = ?');
     for (const id of ids) {
       const k = (keep.get(id) as { k: number } | undefined)?.k;
       if (k === undefined) continue;
       delAnalyses.run(id);
-      if (k) {
-        leave.run(id);
-        leaveCrates.run(id);
-      }
+      // a deleted row's crate places and marks go by ON DELETE CASCADE (migrations 7, 12)
+      if (k) leave.run(id);
       else del.run(id);
     }
   }

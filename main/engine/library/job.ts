@@ -1015,15 +1015,17 @@ export class LibraryScanner {
       job.moved++;
       this.bumpChanged({ updated: 1 });
       // a row that failed for a passing reason (its file was not found when the scan tried it: this very move) is
-      // analysed at its new path; one analysed, or failed for a lasting reason, keeps what it has
-      if (v.lib_status === 'failed' && TRANSIENT_CODES.has(v.lib_error_code ?? '')) rest.push(f);
+      // analysed at its new path; one analysed, or failed for a lasting reason, keeps what it has; a row out of the
+      // library (kept for its crates, cues or chat: leaveLibrary) rejoins it, analysed again (its analyses went)
+      if (!v.lib_status || (v.lib_status === 'failed' && TRANSIENT_CODES.has(v.lib_error_code ?? ''))) rest.push(f);
     }
     return { rest, moved };
   }
 
   /**
-   * The library row anywhere (not only below the folders this job walked) that a found file new to the library was
-   * before it moved: one of the file's size and mtime (ms) whose own path is gone now — stat says ENOENT or ENOTDIR; a
+   * The library row anywhere (not only below the folders this job walked), or the row out of the library kept for its
+   * crates, cues or chat (db/tracks.ts leaveLibrary: it rejoins), that a found file new to the library was before it
+   * moved: one of the file's size and mtime (ms) whose own path is gone now — stat says ENOENT or ENOTDIR; a
    * file there (a `cp -p` copy's original), or one that cannot be read (EACCES), keeps its row — chosen as moveMatch
    * chooses; undefined when none. A file outside every library folder (`studio analyze` of another folder) never takes
    * a library folder's row. The library's rows by size and mtime are indexed once per job (Job.bySizeMtime), and a
@@ -1034,8 +1036,9 @@ export class LibraryScanner {
     const byPath = this.rows(job);
     if (!job.bySizeMtime) {
       job.bySizeMtime = new Map();
+      // rows out of the library too: a row kept for its crates, cues or chat when its file left (db/tracks.ts
+      // leaveLibrary) rejoins where its file turns up again
       for (const r of byPath.values()) {
-        if (!r.lib_status) continue;
         const k = sizeMtimeKey(r.size, r.mtime_ms);
         const b = job.bySizeMtime.get(k);
         if (b) b.push(r);
