@@ -64,6 +64,30 @@ describe('a library folder that goes away and comes back (tester20)', () => {
     }, 20_000);
   });
 
+  test('opening a track of the folder while it is away names the folder (lib40: before, only "does not exist")', async () => {
+    renameSync(music, `${music}-away`);
+    try {
+      await engine.call('library:scan', {});
+      await engine.call('library:idle', {});
+      assert.equal((await folder()).status, 'missing');
+      const err = await engine.call('media:open', { path: join(music, 'one.mp3') }).then(
+        () => assert.fail('opened a file that is not there'),
+        (e: { code?: string; message?: string }) => e,
+      );
+      assert.equal(err.code, 'NOT_FOUND');
+      const msg = err.message ?? '';
+      assert.ok(msg.startsWith('"one.mp3" does not exist') && msg.endsWith(` Its library folder "${music}" is missing (an unplugged drive, moved or deleted); its tracks are kept.`), msg);
+    } finally {
+      renameSync(`${music}-away`, music);
+    }
+    await engine.call('library:scan', {});
+    await engine.call('library:idle', {});
+    assert.equal((await folder()).status, 'ok');
+    // a file not there in a folder that is: the message as before
+    const err = await engine.call('media:open', { path: join(music, 'nothing.mp3') }).catch((e: { message?: string }) => e);
+    assert.doesNotMatch((err as { message?: string }).message ?? '', /library folder/);
+  });
+
   test('a file deleted from a folder that is there still leaves the library', async () => {
     rmSync(join(music, 'sub', 'two.mp3'));
     await until('two.mp3 to leave', async () => {

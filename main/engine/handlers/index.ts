@@ -9,6 +9,7 @@ import { ModelCatalogService } from '../model/catalog/index';
 import { packsDirOf } from '../model/catalog/catalog';
 import { convertPack } from '../model/convert/index';
 import { LibraryService } from '../library/service';
+import { absentFolderNote } from '../library/job';
 import { appHandlers } from './app';
 import { chatHandlers } from './chat';
 import { fsHandlers } from './fs';
@@ -39,7 +40,7 @@ export function engineHandlers(ctx: EngineContext): Handlers {
   const crates = new CrateService(ctx.db, () => library.scanner.tellChanged());
   const handlers: Handlers = withDbWriteErrors({
     ...appHandlers(ctx),
-    ...mediaHandlers(tracks, media),
+    ...mediaHandlers(tracks, media, (path) => absentFolderNote(path, library.folders())),
     ...marksHandlers(new MarksService(ctx, tracks, media)),
     ...fsHandlers(),
     ...modelHandlers(model, catalog),

@@ -1,5 +1,5 @@
 import { extname } from 'node:path';
-import { IMAGE_EXTENSIONS, StudioError, type Handlers } from '@contract';
+import { IMAGE_EXTENSIONS, StudioError, toErrorData, type Handlers } from '@contract';
 import { probeFile, statMediaFile } from '../media/probe';
 import type { MediaService } from '../media/service';
 import type { Tracks } from '../media/tracks';
@@ -18,11 +18,24 @@ type MediaMethods =
   | 'recent:remove'
   | 'recent:clear';
 
-/** `media:*` and `recent:*`: opened files, what is drawn of them, and the Open Recent list. */
-export function mediaHandlers(tracks: Tracks, media: MediaService): Pick<Handlers, MediaMethods> {
+/**
+ * `media:*` and `recent:*`: opened files, what is drawn of them, and the Open Recent list. `absentNote`: the words
+ * added to a NOT_FOUND of media:open where the file's library folder is not there (job.ts absentFolderNote: Open
+ * Recent, Ctrl+O, a library row of an unplugged drive), "" otherwise.
+ */
+export function mediaHandlers(tracks: Tracks, media: MediaService, absentNote: (path: string) => Promise<string> = async () => ''): Pick<Handlers, MediaMethods> {
   return {
     'media:probe': ({ path }, { signal }) => probeFile(path, signal),
-    'media:open': ({ path }, { signal }) => tracks.open(path, signal),
+    'media:open': async ({ path }, { signal }) => {
+      try {
+        return await tracks.open(path, signal);
+      } catch (e) {
+        const d = toErrorData(e);
+        const note = d.code === 'NOT_FOUND' ? await absentNote(path).catch(() => '') : '';
+        if (note) throw new StudioError('NOT_FOUND', d.message + note);
+        throw e;
+      }
+    },
     'media:get-track': ({ trackId }) => tracks.get(trackId),
     'media:set-cover': async ({ trackId, imagePath }) => {
       if (imagePath !== null) {

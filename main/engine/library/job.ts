@@ -132,6 +132,19 @@ export async function libraryFolderState(path: string): Promise<LibraryFolder['s
 }
 
 /**
+ * What to add to the message of a file that cannot be found or read where the library folder holding it (the
+ * innermost of `folders`) is not there now (libraryFolderState): ` Its library folder "/media/USB" is missing (an
+ * unplugged drive, moved or deleted); its tracks are kept.` (a leading space), or "" where the folder is there or none
+ * holds the path. `studio analyze` of such a file, and opening one (media:open, handlers/index.ts), say it.
+ */
+export async function absentFolderNote(path: string, folders: readonly LibraryFolder[]): Promise<string> {
+  const root = innermost(path, [...folders]);
+  const state = root && root.path !== path ? await libraryFolderState(root.path) : 'ok';
+  if (state === 'ok') return '';
+  return ` Its library folder "${root!.path}" ${state === 'missing' ? 'is missing (an unplugged drive, moved or deleted)' : 'cannot be read'}; its tracks are kept.`;
+}
+
+/**
  * The problem a scan reports for a library folder (a root the user added) that is not a readable folder: `missing`
  * (ENOENT: an unplugged drive, renamed or deleted) → NOT_FOUND with kind `folder-missing`; otherwise UNREADABLE.
  * Either way its tracks are kept (marked missing / unreadable), which the message says.
@@ -1097,9 +1110,7 @@ export class LibraryScanner {
       else if (st instanceof Error) {
         const gone = st.code === 'ENOENT' || st.code === 'ENOTDIR';
         // a file of a library folder that is not there (an unplugged drive): its folder named, and that its row is kept
-        const root = innermost(p, folders);
-        const rootState = root && root.path !== p ? await libraryFolderState(root.path) : 'ok';
-        const why = rootState === 'ok' ? '' : ` Its library folder "${root!.path}" ${rootState === 'missing' ? 'is missing (an unplugged drive, moved or deleted)' : 'cannot be read'}; its tracks are kept.`;
+        const why = await absentFolderNote(p, folders);
         job.problems.push({ path: p, code: gone ? 'NOT_FOUND' : 'UNREADABLE', message: (gone ? notFoundMessage(p) : `Cannot be read: ${st.message}`) + why });
       }
       else if (st.isDirectory()) {
