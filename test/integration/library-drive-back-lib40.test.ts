@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { LibraryTrack } from '@contract';
 import type { EngineHost } from '../../main/engine-host';
-import { startTestEngine } from '../helpers/engine';
+import { startTestEngine, until } from '../helpers/engine';
 import { toneFile } from '../helpers/media';
 
 describe('a drive unplugged from inside a library folder, rescanned, plugged back (lib40)', { timeout: 300_000 }, () => {
@@ -94,5 +94,51 @@ describe('a drive unplugged from inside a library folder, rescanned, plugged bac
     assert.equal(back.find((r) => r.fileName === 'a.mp3')?.status, 'analysed');
     assert.deepEqual(await crate(), { count: 3, order: ['a.mp3', 'b.mp3', 'c.mp3'] });
     assert.deepEqual(await cues('a.mp3'), [[1, 1.5]]);
+  });
+});
+
+describe('the same with the folder watcher on (the app as it runs): no Rescan asked for', { timeout: 300_000 }, () => {
+  let engine: EngineHost;
+  let tmp: string;
+
+  before(async () => {
+    tmp = mkdtempSync(join(tmpdir(), 'rs-drive-back-watched-'));
+    mkdirSync(join(tmp, 'Music', 'USB'), { recursive: true });
+    copyFileSync(toneFile('drive-back-a.mp3', 3), join(tmp, 'Music', 'USB', 'a.mp3'));
+    copyFileSync(toneFile('drive-back-c.mp3', 2), join(tmp, 'Music', 'c.mp3'));
+    ({ engine } = await startTestEngine({ env: { STUDIO_ANALYSIS_WORKERS: '1' } }));
+  });
+  after(async () => {
+    await engine?.stop();
+    rmSync(tmp, { recursive: true, force: true });
+  });
+
+  test('unplugged: the watcher takes the track out of the library; plugged back: it rejoins with its crate place and cue', async () => {
+    const music = join(tmp, 'Music');
+    await engine.call('library:add-folder', { path: music });
+    await engine.call('library:idle', {});
+    const names = async () => (await engine.call('library:query', { offset: 0, limit: 10 })).rows.map((r) => `${r.fileName}:${r.id}`).sort();
+    const first = await names();
+    const a = (await engine.call('library:query', { offset: 0, limit: 10 })).rows.find((r) => r.fileName === 'a.mp3')!;
+    const crateId = (await engine.call('crates:create', { name: 'Set' })).id;
+    await engine.call('crates:add-tracks', { crateId, trackIds: [a.id] });
+    await engine.call('marks:set-cue', { trackId: a.id, slot: 2, timeSec: 0.5 });
+    const count = async () => (await engine.call('crates:list', {})).find((c) => c.id === crateId)?.trackCount;
+
+    renameSync(join(music, 'USB'), join(tmp, 'USB-unplugged'));
+    await until('a.mp3 to leave the library', async () => {
+      await engine.call('library:idle', {});
+      return !(await names()).some((n) => n.startsWith('a.mp3:')) || undefined;
+    }, 30_000);
+    assert.equal(await count(), 0);
+
+    renameSync(join(tmp, 'USB-unplugged'), join(music, 'USB'));
+    await until('a.mp3 to rejoin', async () => {
+      await engine.call('library:idle', {});
+      return (await names()).some((n) => n.startsWith('a.mp3:')) || undefined;
+    }, 30_000);
+    assert.deepEqual(await names(), first, 'the same ids');
+    assert.equal(await count(), 1);
+    assert.deepEqual((await engine.call('marks:list', { trackId: a.id })).cues.map((c) => [c.slot, c.timeSec]), [[2, 0.5]]);
   });
 });
