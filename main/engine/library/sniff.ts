@@ -11,12 +11,13 @@
 import { open } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { fileTypeFromBuffer } from 'file-type';
-import { AUDIO_EXTENSIONS, IMAGE_EXTENSIONS, VIDEO_EXTENSIONS } from '@contract';
+import { AUDIO_EXTENSIONS, IMAGE_EXTENSIONS, PLAYLIST_EXTENSIONS, VIDEO_EXTENSIONS } from '@contract';
 import { runFfmpeg } from '../media/ffmpeg';
 import { parseFfmpegInfo } from '../media/probe';
 
 const MEDIA = new Set<string>([...AUDIO_EXTENSIONS, ...VIDEO_EXTENSIONS]);
 const IMAGES = new Set<string>(IMAGE_EXTENSIONS);
+const PLAYLISTS = new Set<string>(PLAYLIST_EXTENSIONS);
 /**
  * What sits beside music and is never audio: playlists, cue sheets, rip logs,
  * checksums, documents, archives, system files. Skipped by name (no open, no
@@ -66,6 +67,14 @@ const APPLE_DOUBLE_REASON = 'not audio (macOS AppleDouble metadata: the "._" com
  */
 export const CUE_SHEET_REASON = 'CUE sheet (not split: the audio file it names is analysed as one whole track)';
 
+/**
+ * Why a playlist (PLAYLIST_EXTENSIONS: .m3u, .m3u8, .pls, .xspf) in a library folder is left out, naming what makes it
+ * a crate: the app's Import playlist… and the CLI's `studio crate import`. It read "not audio (.pls file)", which said
+ * nothing of either (tester39). One text for every playlist, so the scan bar counts them in one group; the scan bar
+ * and `studio analyze`'s "skipped:" lines both print it.
+ */
+export const PLAYLIST_REASON = 'playlist (not a track: Import playlist… in the Library, or studio crate import PLAYLIST, makes it a crate)';
+
 export type SniffResult = { audio: true; how: string } | { audio: false; reason: string };
 
 /** valid UTF-8 (or ASCII) without NUL bytes: a text file (cue sheet, log, playlist, notes) */
@@ -91,6 +100,7 @@ export async function sniffAudio(path: string, size: number, signal?: AbortSigna
   if (MEDIA.has(ext) && !isAppleDoubleName(path)) return { audio: true, how: 'extension' };
   if (IMAGES.has(ext)) return { audio: false, reason: 'not audio (an image)' };
   if (ext === 'cue') return { audio: false, reason: CUE_SHEET_REASON };
+  if (PLAYLISTS.has(ext)) return { audio: false, reason: PLAYLIST_REASON };
   if (NOT_AUDIO.has(ext)) return { audio: false, reason: `not audio (.${ext} file)` };
   if (UNFINISHED.has(ext)) return { audio: false, reason: `unfinished (.${ext}: a file still being downloaded or written)` };
   if (size === 0) return { audio: false, reason: 'not audio (empty file)' };

@@ -44,6 +44,23 @@ export interface WalkSink {
 }
 
 /**
+ * Folders no one keeps music in for a library, left unwalked: a hidden folder (its name starts with "." — a desktop's
+ * trash `.local/share/Trash`, a USB stick's `.Trash-1000`, macOS's `.Trashes` and `.Spotlight-V100`, `.git`, a
+ * program's settings and caches) and the system folders Windows and Linux put at a drive's root (`$RECYCLE.BIN`,
+ * `RECYCLER`, `System Volume Information`, `lost+found`; any case). beets' default `ignore` is the same rule (".*",
+ * "System Volume Information", "lost+found"). Only below a library folder: a folder added as a library folder is
+ * walked whatever its name. Each such folder is one skip (HIDDEN_FOLDER_REASON), counted in the scan's summary. (tester39:
+ * with the home folder as a library folder, ~/.local/share/Trash/files/*.mp3 were analysed as music.)
+ */
+const SYSTEM_FOLDERS = new Set(['$recycle.bin', 'recycler', 'system volume information', 'lost+found']);
+export const HIDDEN_FOLDER_REASON = 'hidden or system folder (not walked: a trash, settings or system folder; add it as a library folder to scan it)';
+
+/** Whether a folder of this name (one path part) is left unwalked below a library folder (SYSTEM_FOLDERS, a "." name). */
+export function isHiddenFolderName(name: string): boolean {
+  return name.startsWith('.') || SYSTEM_FOLDERS.has(name.toLowerCase());
+}
+
+/**
  * Fault injection for tests that run as root (where chmod 000 does not stop
  * reading): paths listed in STUDIO_TEST_DENY (":"-separated) behave as
  * permission denied.
@@ -97,7 +114,7 @@ export function fileIdOf(st: { dev: number; ino: number }): string {
 }
 
 /**
- * Recursive walk of `root`. Never opens a file (a named pipe would block); one
+ * Recursive walk of `root` (hidden and system folders below it left out: isHiddenFolderName). Never opens a file (a named pipe would block); one
  * stat per file, one realpath per folder and per file that is a symlink. Folders that cannot be read are returned in `badDirs` (their
  * rows are kept). Stops early when `signal` aborts. Each file found carries its identity (fileIdentity; `stable`: the
  * file systems' answers, kept for the job).
@@ -154,7 +171,8 @@ export async function walkFolder(root: string, folderId: string | null, sink: Wa
         continue;
       }
       if (e.isDirectory()) {
-        stack.push(p);
+        if (isHiddenFolderName(name)) sink.skip({ path: p, reason: HIDDEN_FOLDER_REASON });
+        else stack.push(p);
         continue;
       }
       const special = specialKind(e);
@@ -168,7 +186,11 @@ export async function walkFolder(root: string, folderId: string | null, sink: Wa
         else sink.problem({ path: p, code: t.code === 'ENOENT' ? 'NOT_FOUND' : 'UNREADABLE', message: t.code === 'ENOENT' ? 'Deleted while the folder was being read. Skipped.' : `Cannot be read (${t.code ?? t.message}). Skipped.` });
         continue;
       }
-      if (t.isDirectory()) stack.push(p); // a link to a folder
+      if (t.isDirectory()) {
+        // a link to a folder
+        if (isHiddenFolderName(name)) sink.skip({ path: p, reason: HIDDEN_FOLDER_REASON });
+        else stack.push(p);
+      }
       else if (t.isFile()) {
         const realPath = e.isSymbolicLink() ? await realpath(p).catch(() => p) : join(realDir, name);
         const fileId = await fileIdentity(p, t, stable);

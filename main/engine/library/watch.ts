@@ -4,9 +4,28 @@
  * and Windows). Events are debounced and handed to the scanner as paths, which
  * analyses added/changed files, keeps a moved file's row, removes deleted ones.
  */
-import { watch, type FSWatcher } from 'node:fs';
-import { join } from 'node:path';
+import { lstatSync, watch, type FSWatcher } from 'node:fs';
+import { join, sep } from 'node:path';
 import type { LibraryFolder } from '@contract';
+import { isHiddenFolderName } from './walk';
+
+/**
+ * Whether a change at `rel` (relative to its library folder `root`) is inside a hidden or system folder, or is one
+ * (walk.ts isHiddenFolderName): the walk leaves those out, so the watcher does too — a file moved to the desktop's trash
+ * inside a library folder was found again by the watcher and analysed. The last part is a folder's name only where it
+ * is a folder now (a dot-file stays the sniff's to judge).
+ */
+export function inHiddenFolder(root: string, rel: string): boolean {
+  const parts = rel.split(sep).filter(Boolean);
+  if (parts.slice(0, -1).some(isHiddenFolderName)) return true;
+  const last = parts[parts.length - 1];
+  if (last === undefined || !isHiddenFolderName(last)) return false;
+  try {
+    return lstatSync(join(root, rel)).isDirectory();
+  } catch {
+    return false;
+  }
+}
 
 export class FolderWatcher {
   private readonly watchers = new Map<string, FSWatcher>();
@@ -32,6 +51,7 @@ export class FolderWatcher {
       if (this.watchers.has(id)) continue;
       try {
         const w = watch(path, { recursive: true, persistent: false }, (_event, name) => {
+          if (name && inHiddenFolder(path, name.toString())) return;
           this.pending.add(name ? join(path, name.toString()) : path);
           if (this.timer) clearTimeout(this.timer);
           this.timer = setTimeout(() => this.flush(), this.debounceMs);

@@ -43,3 +43,19 @@ export function fmtCreated(iso: string): string {
   return `${m[1]}${m[2] ? ` ${m[2]}` : ''}${zone}`;
 }
 
+
+/** The page's one number format for counts: the browser's locale, as the library count has always used it. */
+const COUNT_FORMAT = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
+
+/**
+ * A count as every button, menu, dialog and toast shows it: an integer with the locale's grouping ("12,345" in
+ * en-US, "12.345" in de-DE, "12 345" in fr-FR) — the library's "12,345 tracks" and "Write tags (12,345)…" alike.
+ * @param n a count (a non-negative integer; a fraction is rounded as Intl.NumberFormat rounds it)
+ */
+export const fmtCount = (n: number): string => COUNT_FORMAT.format(n);
+
+/**
+ * A count with its noun: "1 track", "12,345 tracks" (fmtCount's grouping).
+ * @param n the count; @param one the noun for exactly 1; @param many the noun for any other count (0 included)
+ */
+export const countOf = (n: number, one: string, many: string): string => `${fmtCount(n)} ${n === 1 ? one : many}`;

@@ -4,6 +4,7 @@
  * left out, by kind. No DOM: unit-tested directly.
  */
 import { certainty, confidenceText, foldBpm, outsideBpmRange, foldSections, keyChangeText, keySectionsText, tempoSectionsText, tempoSpan, tempoStops, type BpmRange, type KeySection, type ScanState, type TempoSection } from '@contract';
+import { fmtCount } from './format';
 
 /** A confidence as a whole percentage, never rounded across MIN_CONFIDENCE: @contract's `confidenceText`, as the CLI and the engine state it. */
 export { confidenceText } from '@contract';
@@ -123,12 +124,12 @@ export function problemsSummary(problems: ScanState['problems']): string {
       : 'other errors';
     groups.set(what, (groups.get(what) ?? 0) + 1);
   }
-  return [...groups].map(([what, n]) => `${n.toLocaleString()} ${what}`).join(' · ');
+  return [...groups].map(([what, n]) => `${fmtCount(n)} ${what}`).join(' · ');
 }
 
 /** The reasons files were skipped, counted: "5 not audio (.txt file) · 1 not a regular file (named pipe)". */
 export function skippedSummary(files: { reason: string }[]): string {
   const groups = new Map<string, number>();
   for (const f of files) groups.set(f.reason, (groups.get(f.reason) ?? 0) + 1);
-  return [...groups].sort((a, b) => b[1] - a[1]).map(([why, n]) => `${n.toLocaleString()} ${why}`).join(' · ');
+  return [...groups].sort((a, b) => b[1] - a[1]).map(([why, n]) => `${fmtCount(n)} ${why}`).join(' · ');
 }

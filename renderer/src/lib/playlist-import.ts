@@ -3,6 +3,7 @@
  * bytes for crates:import's `dropped`, and the toast that says what an import did. Pure: no DOM, no state.
  */
 import { PLAYLIST_EXTENSIONS, type MethodOutput } from '@contract';
+import { fmtCount, countOf } from './format';
 
 /** whether a file's name is a playlist's (PLAYLIST_EXTENSIONS, any case) */
 export function isPlaylistName(name: string): boolean {
@@ -38,15 +39,14 @@ const NAMED_MISSING = 3;
  * and the first words of its reason, the first NAMED_MISSING of them, then how many more.
  */
 export function importToast(r: MethodOutput<'crates:import'>): { title: string; message: string } {
-  const n = (k: number, one: string, many: string) => `${k} ${k === 1 ? one : many}`;
-  const dup = r.duplicates ? ` (${r.duplicates} listed twice)` : '';
-  let message = `${r.added} of ${n(r.listed, 'entry', 'entries')} added${dup}.`;
+    const dup = r.duplicates ? ` (${fmtCount(r.duplicates)} listed twice)` : '';
+  let message = `${fmtCount(r.added)} of ${countOf(r.listed, 'entry', 'entries')} added${dup}.`;
   // found by the name their file had before the library saw it moved or renamed (crate38)
-  if (r.moved?.length) message += ` ${n(r.moved.length, 'entry', 'entries')} found under ${r.moved.length === 1 ? 'its file\'s' : 'their files\''} new name (moved or renamed since the playlist was written).`;
+  if (r.moved?.length) message += ` ${countOf(r.moved.length, 'entry', 'entries')} found under ${r.moved.length === 1 ? 'its file\'s' : 'their files\''} new name (moved or renamed since the playlist was written).`;
   if (r.missing.length) {
     const named = r.missing.slice(0, NAMED_MISSING).map((m) => `“${entryName(m.entry)}” (${m.reason.split(/[:;,(]/)[0].trim()})`);
     const more = r.missing.length - named.length;
-    message += ` Not added: ${r.missing.length} — ${named.join(', ')}${more ? `, and ${more} more` : ''}.`;
+    message += ` Not added: ${fmtCount(r.missing.length)} — ${named.join(', ')}${more ? `, and ${fmtCount(more)} more` : ''}.`;
   }
   return { title: `Imported “${r.crate.name}”`, message };
 }

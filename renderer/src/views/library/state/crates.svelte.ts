@@ -1,4 +1,5 @@
 import type { Crate, MethodArgs } from '@contract';
+import { fmtCount, countOf } from '../../../lib/format';
 import { api, asStudioError } from '../../../host/api';
 import { connection } from '../../../host/connection.svelte';
 import { signal } from '../../../lib/test-hooks';
@@ -128,7 +129,7 @@ class Crates {
       const had = ids.length - added;
       app.notice(
         `Added to “${crate.name}”`,
-        `${added} ${added === 1 ? 'track' : 'tracks'} added${had ? `; ${had} ${had === 1 ? 'was' : 'were'} in it already` : ''}. The crate holds ${crate.trackCount}.`,
+        `${countOf(added, 'track', 'tracks')} added${had ? `; ${countOf(had, 'was', 'were')} in it already` : ''}. The crate holds ${fmtCount(crate.trackCount)}.`,
       );
       signal('crate-tracks-added', { crateId, added, trackCount: crate.trackCount });
     } catch (err) {
@@ -211,7 +212,7 @@ class Crates {
     const lists = files.filter((f) => isPlaylistName(f.name));
     if (files.length > lists.length) {
       const other = files.filter((f) => !isPlaylistName(f.name)).map((f) => `“${f.name}”`);
-      app.notice('Not a playlist', `${other.slice(0, 3).join(', ')}${other.length > 3 ? ` and ${other.length - 3} more` : ''}: drop a playlist (.m3u, .m3u8, .pls, .xspf) here to import it as a crate; add music with Add folder….`, 'warning');
+      app.notice('Not a playlist', `${other.slice(0, 3).join(', ')}${other.length > 3 ? ` and ${fmtCount(other.length - 3)} more` : ''}: drop a playlist (.m3u, .m3u8, .pls, .xspf) here to import it as a crate; add music with Add folder….`, 'warning');
     }
     for (const f of lists) {
       const path = api().pathForFile(f);

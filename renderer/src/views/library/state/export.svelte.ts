@@ -1,4 +1,5 @@
 import type { MethodInput } from '@contract';
+import { fmtCount } from '../../../lib/format';
 import { api, asStudioError, isCancelled } from '../../../host/api';
 import { signal } from '../../../lib/test-hooks';
 import { downloadText } from '../../../lib/download';
@@ -49,7 +50,7 @@ class Exporter {
       // takes ~2 s to be joined and carried: BENCHMARKS.md, cliui37's "tail"): the engine had nothing left to stop, so
       // the answer came whole — and was downloaded though Cancel was pressed (crate38). Nothing is downloaded now
       if (this.controller.signal.aborted) {
-        app.notice('Export cancelled', `Cancelled once every track (${res.count.toLocaleString('en')}) was read: nothing was downloaded.`);
+        app.notice('Export cancelled', `Cancelled once every track (${fmtCount(res.count)}) was read: nothing was downloaded.`);
         signal('library-export-cancelled', { format, scope, count: res.count });
         return;
       }

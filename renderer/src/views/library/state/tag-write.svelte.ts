@@ -1,4 +1,5 @@
 import { mostUsedNotation, type MethodInput, type MethodOutput } from '@contract';
+import { fmtCount } from '../../../lib/format';
 
 export type KeyNotation = MethodInput<'library:write-tags'>['keyNotation'];
 type TagWriteResult = MethodOutput<'library:write-tags'>;
@@ -264,7 +265,7 @@ class TagWriter {
             // (a warning, not an error of the engine's code: those go once the engine is back, and this stays true)
             app.notice(
               'Writing tags stopped',
-              `${e.code === 'ENGINE_CRASHED' ? 'The engine stopped while writing' : 'The engine could not be reached'}: ${written.length} of ${n} files written; the one being written is whole (written, or as it was), ${notStarted} not started and left as they were. Write tags again for the rest.`,
+              `${e.code === 'ENGINE_CRASHED' ? 'The engine stopped while writing' : 'The engine could not be reached'}: ${fmtCount(written.length)} of ${fmtCount(n)} files written; the one being written is whole (written, or as it was), ${fmtCount(notStarted)} not started and left as they were. Write tags again for the rest.`,
               'warning',
             );
             signal('tag-write-done', { written: written.length, failed: failures.length, stopped: true, notStarted });
@@ -282,12 +283,12 @@ class TagWriter {
       if (shown && this.ids.includes(shown)) void detail.load(shown);
       const notStarted = this.ids.length - this.done;
       if (this.cancelled) {
-        app.notice('Writing tags cancelled', `${written.length} of ${this.ids.length} files written; ${notStarted} not started, left as they were.`);
+        app.notice('Writing tags cancelled', `${fmtCount(written.length)} of ${fmtCount(this.ids.length)} files written; ${fmtCount(notStarted)} not started, left as they were.`);
         signal('tag-write-done', { written: written.length, failed: failures.length, cancelled: true, notStarted });
         return;
       }
       if (!failures.length) {
-        const files = (list: TagWriteResult[]) => (list.length === 1 ? `"${safeName(list[0].path.split(/[\\/]/).pop())}"` : `${list.length} files`);
+        const files = (list: TagWriteResult[]) => (list.length === 1 ? `"${safeName(list[0].path.split(/[\\/]/).pop())}"` : `${fmtCount(list.length)} files`);
         const wrote = written.filter((w) => w.bpm !== null || w.key !== null);
         const removed = written.filter((w) => w.cleared?.bpm || w.cleared?.key);
         // what was done, no more: a run that only removed other tools' tags wrote no BPM (it said "The BPM is in the tags")
