@@ -19,7 +19,7 @@ import { STUDIO_VERSION } from '../version';
 import { modelCommand } from './model';
 import { crateCommand } from './crate';
 import { tagsCommand } from './tags';
-import { analyzeLine, analyzeText, fmtDuration, problemText, shownPath } from './analyze-text';
+import { analyzeLine, analyzeText, fmtDuration, problemText, shownPath, shownText } from './analyze-text';
 import { expandPlaylists, mergeInPathOrder, reportOrder } from './playlists';
 import { onCtrlC } from './interrupt';
 
@@ -142,7 +142,7 @@ function parseCommand<T extends Omit<ParseArgsConfig, 'args'>>(cmd: string, argv
     parsed = parseArgs({ ...config, args: argv });
   } catch (err) {
     const why = (err as Error).message.split('. ')[0].replace(/^Unknown option/, 'unknown option');
-    fail(`${cmd}: ${why}.\n\n${commandUsage(cmd)}`, 2);
+    fail(`${cmd}: ${why}.`, 2, 'BAD_ARGS', commandUsage(cmd));
   }
   // a path given empty — a script's unset variable in `--root "$MUSIC"` — would resolve to the current folder (serve
   // served it), crash the engine (--data-dir) or be taken as not given (analyze --db: nothing kept): tester26
@@ -259,18 +259,19 @@ export function exitStatusFor(err: unknown, otherwise = 1): number {
  * on the command line (before any `--`) it is also one JSON object on stdout, in the shape that command's
  * other errors take — probe, ask: {"error": {"code", "message"}}; analyze: {"error": message, "code"} — so a
  * script reading stdout always gets JSON, also for a wrong option or a data folder that cannot be made.
- * `errorCode`: BAD_ARGS for a wrong command line (code 2), else the error's own.
+ * `errorCode`: BAD_ARGS for a wrong command line (code 2), else the error's own. The message may quote a name (a file,
+ * an argument): printed by the CLI's one rule (shownText: a line break, control or bidi character escaped); `usage`,
+ * the command's usage text, follows it after a blank line on stderr, as it is.
  */
-function fail(message: string, code = 1, errorCode: ErrorCode = code === 2 ? 'BAD_ARGS' : 'INTERNAL'): never {
+function fail(message: string, code = 1, errorCode: ErrorCode = code === 2 ? 'BAD_ARGS' : 'INTERNAL', usage?: string): never {
   const [cmd, ...rest] = process.argv.slice(2);
   const dashdash = rest.indexOf('--');
   if ((dashdash < 0 ? rest : rest.slice(0, dashdash)).includes('--json')) {
-    // the first paragraph: a wrong option's message goes on with the whole usage text
-    const short = message.split('\n\n')[0];
-    if (cmd === 'probe' || cmd === 'ask') process.stdout.write(JSON.stringify({ error: { code: errorCode, message: short } }) + '\n');
-    else if (cmd === 'analyze' || cmd === 'analyse') process.stdout.write(JSON.stringify({ error: short, code: errorCode }) + '\n');
+    // the message alone: a wrong option's usage text is for a person
+    if (cmd === 'probe' || cmd === 'ask') process.stdout.write(JSON.stringify({ error: { code: errorCode, message } }) + '\n');
+    else if (cmd === 'analyze' || cmd === 'analyse') process.stdout.write(JSON.stringify({ error: message, code: errorCode }) + '\n');
   }
-  process.stderr.write(`studio: ${message}\n`);
+  process.stderr.write(`studio: ${shownText(message)}${usage === undefined ? '' : `\n\n${usage}`}\n`);
   process.exit(code);
 }
 
@@ -332,7 +333,7 @@ async function probe(argv: string[]): Promise<void> {
   } catch (err) {
     const e = toErrorData(err);
     if (values.json) process.stdout.write(JSON.stringify({ error: e }) + '\n');
-    process.stderr.write(`studio: ${e.message}\n`);
+    process.stderr.write(`studio: ${shownText(e.message)}\n`);
     process.exitCode = 1;
   } finally {
     await engine.stop();
@@ -475,7 +476,7 @@ async function askCommand(argv: string[]): Promise<void> {
     if (values.json) process.stdout.write(JSON.stringify({ error: e, notes }) + '\n');
     // an answer cut short ends its line: on a terminal the message was glued to it ("U minorstudio: …", tester29b)
     if (streamed) process.stdout.write('\n');
-    process.stderr.write(`studio: ${askFailure(e, streamed)}\n`);
+    process.stderr.write(`studio: ${shownText(askFailure(e, streamed))}\n`);
     process.exitCode = e.code === 'CANCELLED' ? 130 : 1;
   } finally {
     await engine.stop();
@@ -597,7 +598,7 @@ async function analyzeCommand(argv: string[]): Promise<void> {
     // files left out by choice go to stderr (stdout keeps one record per track, --json or not)
     if (skipped.count) {
       process.stderr.write(`studio: skipped: ${skipped.count} ${skipped.count === 1 ? 'file' : 'files'}\n`);
-      for (const f of skipped.files) process.stderr.write(`  ${shownPath(f.path)}: ${f.reason}\n`);
+      for (const f of skipped.files) process.stderr.write(`  ${shownPath(f.path)}: ${shownText(f.reason)}\n`);
       if (skipped.count > skipped.files.length) process.stderr.write(`  … and ${skipped.count - skipped.files.length} more\n`);
     }
     // rows that followed their files to a new name (a rename since the last run on this library): said, not silent
@@ -641,7 +642,7 @@ async function analyzeCommand(argv: string[]): Promise<void> {
         const sections = d?.tempoSections ?? null;
         const keySections = d?.keySections ?? null;
         if (values.json) process.stdout.write(JSON.stringify(analyzeLine({ track: t, tempoReason: reason, keyReason, range, tempoSections: sections, keySections, tagged: d?.tagged ?? null })) + '\n');
-        else if (t.status === 'failed') process.stdout.write(`${name}\n  error       ${t.error}\n`);
+        else if (t.status === 'failed') process.stdout.write(`${name}\n  error       ${shownText(t.error ?? '')}\n`);
         else process.stdout.write(analyzeText(t, { name, tempoReason: reason, keyReason, range, tempoSections: sections, keySections, tagged: d?.tagged ?? null }));
       }
     }
@@ -660,7 +661,7 @@ async function analyzeCommand(argv: string[]): Promise<void> {
     const e = toErrorData(err);
     inUse = e.code === 'DATA_FOLDER_IN_USE';
     if (values.json) process.stdout.write(JSON.stringify({ error: e.message, code: e.code }) + '\n');
-    process.stderr.write(`studio: ${e.message}\n`);
+    process.stderr.write(`studio: ${shownText(e.message)}\n`);
     failed++;
   } finally {
     await engine.stop();
@@ -697,7 +698,7 @@ async function runScan(engine: EngineHost, paths: string[], progress: boolean, c
         const s = payload as ScanState;
         if (jobId === null) return void early.push(s);
         if (s.jobId !== jobId) return;
-        if (progress && s.state === 'running') process.stderr.write(`\r\x1b[K${s.done + s.failed}/${s.total} ${s.currentFile ?? ''}`.slice(0, 200));
+        if (progress && s.state === 'running') process.stderr.write(`\r\x1b[K${s.done + s.failed}/${s.total} ${shownPath(s.currentFile ?? '')}`.slice(0, 200));
         if (ended(s)) settle(s);
       });
       const offState = engine.onState((s) => {
@@ -962,7 +963,7 @@ async function main(argv: string[]): Promise<void> {
       process.stdout.write(USAGE + '\n');
       return;
     default:
-      fail(`unknown command "${cmd}".\n\n${USAGE}`, 2);
+      fail(`unknown command "${cmd}".`, 2, 'BAD_ARGS', USAGE);
   }
 }
 

@@ -8,9 +8,10 @@
  * name (Hebrew, Arabic: left as they are) cannot reorder what follows it on the line.
  */
 
-/** the bidi embedding, override and isolate controls (UAX #9 §2.1–2.4) */
-const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/g;
-const HAS_BIDI_CONTROL = /[\u202a-\u202e\u2066-\u2069]/;
+import { BIDI_CONTROLS, hasBidiControl } from '@contract';
+
+// the bidi embedding, override and isolate controls (UAX #9 §2.1–2.4): the one set, contract bidi.ts
+export { hasBidiControl };
 
 /** line breaks and tabs: app.css draws <bdi> with white-space-collapse: preserve, so a tag's "Foo\nBar" would break a nowrap cell */
 const BREAKS = /[\r\n\t]/g;
@@ -23,11 +24,7 @@ const BREAKS = /[\r\n\t]/g;
 export function safeName(text: string | null | undefined): string {
   if (!text) return '';
   const flat = text.replace(BREAKS, ' ');
-  if (!HAS_BIDI_CONTROL.test(flat)) return flat;
+  if (!hasBidiControl(flat)) return flat;
   return flat.replace(BIDI_CONTROLS, (c) => `⟨U+${c.codePointAt(0)!.toString(16).toUpperCase()}⟩`);
 }
 
-/** Whether the text holds a bidi control that safeName makes visible. */
-export function hasBidiControl(text: string | null | undefined): boolean {
-  return !!text && HAS_BIDI_CONTROL.test(text);
-}
