@@ -795,14 +795,25 @@ async function serve(argv: string[]): Promise<void> {
   if (values.host !== '127.0.0.1' && values.host !== 'localhost' && values.host !== '::1') {
     process.stdout.write('Warning: listening beyond this machine; anyone with the URL (it contains the token) can use it.\n');
   }
-  const stop = async () => {
-    offState();
-    await server.close();
-    await engine.stop();
-    process.exit(0);
+  // stopped cleanly: the server closed (its pages told), then the engine (the data folder given up)
+  let stopping: Promise<void> | null = null;
+  const stop = (code: number) => {
+    stopping ??= (async () => {
+      offState();
+      await server.close();
+      await engine.stop();
+    })();
+    void stopping.catch(() => undefined).finally(() => process.exit(code));
   };
-  process.on('SIGINT', () => void stop());
-  process.on('SIGTERM', () => void stop());
+  // Ctrl+C by the CLI's one rule (interrupt.ts): the first stops cleanly and exits 130, as every command stopped by it;
+  // a second exits 130 at once, for a stop that hangs (before cli40 the first exited 0 and a second only asked for
+  // the same stop again). SIGTERM (a service manager's stop) stops cleanly and exits 0.
+  onCtrlC({
+    first: () => stop(130),
+    stopping: 'studio: stopping (Ctrl+C again to stop at once)…',
+    stopped: 'studio: stopped at once.',
+  });
+  process.on('SIGTERM', () => stop(0));
 }
 
 /**
