@@ -424,7 +424,7 @@ async function askCommand(argv: string[]): Promise<void> {
     let input = values.input;
     if (values.features) {
       const track = resolve((values.audio ?? values.video)!);
-      const features = await featuresOf(engine, track);
+      const features = await featuresOf(engine, track, controller.signal);
       if (!features) note(`the analysis of "${basename(track)}" is sure of nothing to state (no features line): the input is the media alone`);
       input = inputWithText(features ?? '', values);
     }
@@ -503,10 +503,23 @@ function askFailure(e: { code: string; message: string }, streamed: boolean): st
 /**
  * The features line of one audio/video file, exactly as `studio analyze --json` prints it ("features"): the file
  * analysed by the library's analysers on `engine` (a scan of that one file). '' when the analysis states nothing.
- * Throws a StudioError naming the file and why when it was not analysed (not decodable, skipped as not audio).
+ * Throws a StudioError naming the file and why when it was not analysed (not decodable, skipped as not audio), and
+ * CANCELLED once `signal` aborts (`studio ask`'s first Ctrl+C): the scan is cancelled, its decode stopped.
  */
-async function featuresOf(engine: EngineHost, path: string): Promise<string> {
-  const end = await runScan(engine, [path], false, () => false);
+async function featuresOf(engine: EngineHost, path: string, signal?: AbortSignal): Promise<string> {
+  const cancelled = () => signal?.aborted ?? false;
+  const cancelledError = () => new StudioError('CANCELLED', `--features: the analysis of "${basename(path)}" for its features line was cancelled.`);
+  if (cancelled()) throw cancelledError();
+  // Ctrl+C during the scan cancels it (lock39: the first waited for the whole analysis, then the answer was stopped)
+  const cancel = () => void engine.call('library:scan-control', { action: 'cancel' }).catch(() => undefined);
+  signal?.addEventListener('abort', cancel, { once: true });
+  let end: ScanState;
+  try {
+    end = await runScan(engine, [path], false, cancelled);
+  } finally {
+    signal?.removeEventListener('abort', cancel);
+  }
+  if (cancelled() || end.state === 'cancelled') throw cancelledError();
   const rows = (await engine.call('library:query', { offset: 0, limit: 10, sort: { column: 'path', dir: 'asc' } })).rows.filter((r) => isInside(r.path, path));
   const row = rows[0];
   const why = row?.error ?? end.problems.find((p) => p.path === path)?.message ?? end.skipped?.files.find((f) => f.path === path)?.reason ?? (row ? `it ended ${row.status}` : 'it was not analysed');
@@ -707,6 +720,8 @@ async function runScan(engine: EngineHost, paths: string[], progress: boolean, c
       engine.call('library:scan', { paths }).then(
         (first) => {
           jobId = first.jobId;
+          // a Ctrl+C that came before the job was made found none to cancel: this one is
+          if (cancelled() && !ended(first)) void engine.call('library:scan-control', { action: 'cancel' }).catch(() => undefined);
           // the last run on this database was killed mid-way (not this run's own engine restart, said below): said once
           if (first.resumed && attempt === 0) {
             process.stderr.write(`${progress ? '\r\x1b[K' : ''}studio: ${resumedText(first.resumed)} when the last run on this database stopped (killed, crashed, or the machine lost power); those are kept and not analysed again.\n`);
