@@ -276,16 +276,17 @@ function fail(message: string, code = 1, errorCode: ErrorCode = code === 2 ? 'BA
 }
 
 export function formatProbe(p: ProbeResult): string {
-  const lines = [`${p.path}`, `  container   ${p.container}`, `  duration    ${fmtDuration(p.durationSec)} (${p.durationSec.toFixed(3)} s${p.durationEstimated ? ', an estimate' : ''})`, ...(p.videoDurationSec ? [`  picture     runs to ${fmtDuration(p.videoDurationSec)} (${p.videoDurationSec.toFixed(3)} s): past the audio's end, in silence`] : []), `  size        ${p.sizeBytes} bytes`];
+  // the path and the tags by the CLI's one rule (shownPath, shownText: a control or bidi character escaped; cli40)
+  const lines = [shownPath(p.path), `  container   ${p.container}`, `  duration    ${fmtDuration(p.durationSec)} (${p.durationSec.toFixed(3)} s${p.durationEstimated ? ', an estimate' : ''})`, ...(p.videoDurationSec ? [`  picture     runs to ${fmtDuration(p.videoDurationSec)} (${p.videoDurationSec.toFixed(3)} s): past the audio's end, in silence`] : []), `  size        ${p.sizeBytes} bytes`];
   // the audio's, and the whole file's where video (or a cover, tags) make it differ
   const overall = p.overallBitrateKbps && p.bitrateKbps && Math.abs(p.overallBitrateKbps - p.bitrateKbps) > Math.max(16, 0.25 * p.bitrateKbps) ? `, ${p.overallBitrateKbps} kb/s the whole file` : '';
   if (p.bitrateKbps) lines.push(`  bitrate     ${p.bitrateKbps} kb/s the audio${overall}`);
   else if (p.overallBitrateKbps) lines.push(`  bitrate     ${p.overallBitrateKbps} kb/s the whole file`);
   // a multi-line value (a Broadcast Wave description of key=value lines) continues under its first line, CR/LF as one break
-  const value = (v: string | number) => String(v).replace(/\r?\n$/, '').split(/\r?\n|\r/).join(`\n${' '.repeat(14)}`);
+  const value = (v: string | number) => String(v).replace(/\r?\n$/, '').split(/\r?\n|\r/).map(shownText).join(`\n${' '.repeat(14)}`);
   for (const [k, v] of Object.entries(p.tags)) {
     if (k === 'broadcast' || k === 'replayGain' || k === 'lyrics') continue;
-    lines.push(`  ${k.padEnd(11)} ${Array.isArray(v) ? v.join(', ') : value(v as string | number)}`);
+    lines.push(`  ${k.padEnd(11)} ${Array.isArray(v) ? v.map((x) => shownText(String(x))).join(', ') : value(v as string | number)}`);
   }
   const rg = replayGainText(p.tags.replayGain);
   if (rg) lines.push(`  replaygain  ${rg}`);

@@ -8,7 +8,7 @@
 // flac) made and totem-pl-parser's PLS layout (test/fixtures/playlists). Needs `npm run build`.
 // Run: node tools/run-tests.mjs test/integration/cli-names-shown-cli40.test.ts
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -64,6 +64,19 @@ describe('the CLI prints names by one rule and names its files without bidi cont
     const problem = r.err.split('\n').filter((l) => l.includes('does not exist'));
     assert.equal(problem.length, 1, r.err);
     assert.ok(problem[0].startsWith(`studio: "${dir}/gone\\n\\u202e.mp3": "gone\\n\\u202e.mp3" does not exist (${dir}/gone\\n\\u202e.mp3).`), r.err);
+  });
+
+  test('studio probe: the path and a tag (mid3v2) with ESC printed escaped', () => {
+    const file = join(dir, `probe${RLO}.mp3`);
+    copyFileSync(evil, file);
+    execFileSync('mid3v2', ['-t', 'Red\u001b[31m alert', file]);
+    const r = studio(dir, 'probe', file);
+    assert.equal(r.code, 0, r.err);
+    assert.doesNotMatch(r.out, /[\u001b\u202a-\u202e\u2066-\u2069]/, 'no ESC or bidi control printed raw');
+    const lines = r.out.split('\n');
+    // before: the path's U+202E and the title's ESC (a terminal's colour change) as they were
+    assert.equal(lines[0], `"${dir}/probe\\u202e.mp3"`);
+    assert.ok(lines.includes('  title       Red\\u001b[31m alert'), r.out);
   });
 
   test('studio crate import / list / show / export: a crate named from "evil\\nname\\u202Etxt.pls" shown escaped, its playlist file named without U+202E', () => {
