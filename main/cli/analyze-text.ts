@@ -2,36 +2,52 @@
  * The plain text of `studio analyze`: one record per analysed file (analyzeText) and its tempo and key lines;
  * and its `--json` line (analyzeLine). Kept out of studio.ts (which runs the command when imported) so that unit tests can read it.
  */
-import { clockTime, confidenceText, detailTagged, foldBpm, foldSections, keySectionsText, MIN_CONFIDENCE, outsideBpmRange, rangeFactor, tempoSectionsText, tempoSpanText, type BpmRange, type ErrorCode, type KeySection, type LibraryTrack, type TempoSection, type TrackDetail } from '@contract';
+import { BIDI_CONTROL_CLASS, clockTime, confidenceText, detailTagged, foldBpm, foldSections, keySectionsText, MIN_CONFIDENCE, outsideBpmRange, rangeFactor, tempoSectionsText, tempoSpanText, type BpmRange, type ErrorCode, type KeySection, type LibraryTrack, type TempoSection, type TrackDetail } from '@contract';
 import { loudnessText } from './loudness-text';
 
 /**
- * A path or tag for plain output: quoted as JSON where it holds a line break or another control character (C0, DEL,
- * C1), so each record stays on its lines and no file name or tag sends the terminal an escape sequence.
+ * The characters no name or message is printed with as they are (the CLI's one rule, cli40): C0, DEL and C1 controls
+ * (a line break would split a record, ESC starts a terminal escape sequence), U+2028/U+2029 (line and paragraph
+ * separators) and the bidi controls of contract bidi.ts (U+202E "evil\u202Etxt.pls" reads "evilslp.txt"; the
+ * renderer's safeName shows the same set).
+ */
+const UNSHOWN = new RegExp(`[\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029${BIDI_CONTROL_CLASS}]`, 'g');
+const HAS_UNSHOWN = new RegExp(UNSHOWN.source);
+
+/** one unshown character as its JSON escape: "\n", "\t" and the like for C0, else "\u" and four hex digits */
+const escapeOf = (c: string): string => (c.charCodeAt(0) < 0x20 ? JSON.stringify(c).slice(1, -1) : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
+/**
+ * A path, name or tag for plain output: as it is, or quoted as JSON where it holds a character of the CLI's rule
+ * (C0, DEL, C1, U+2028/9, a bidi control: UNSHOWN) with each such character as its escape (`\n`, `\u001b`, `\u202e`),
+ * so each record stays on its lines, no name sends the terminal an escape sequence, and none reads reversed.
+ * Every name the CLI prints alone goes through it: `studio analyze`'s records, `studio crate list|show|import|export`.
  */
 export function shownPath(p: string): string {
-  // JSON escapes C0 only: DEL and C1 as \u escapes too
-  return /[\u0000-\u001f\u007f-\u009f]/.test(p) ? JSON.stringify(p).replace(/[\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : p;
+  // JSON escapes C0 (and " and \\) only: DEL, C1, U+2028/9 and the bidi controls as \\u escapes too
+  return HAS_UNSHOWN.test(p) ? JSON.stringify(p).replace(UNSHOWN, escapeOf) : p;
 }
 
 /**
- * A message for plain output that may quote a file name or tag (an engine refusal: `"a\nb.mp3" is …`): each control
- * character (C0, DEL, C1) written as its JSON escape — `\n`, `\t`, `\u001b` — in place, quotes and all else left as
- * they are, so the name reads as shownPath shows it, the message stays on its line and sends the terminal no escape
- * sequence (tags39: a name with a newline broke `studio tags write`'s refusal over two lines).
+ * A message for plain output that may quote a file name, tag or crate name (an engine refusal: `"a\nb.mp3" is …`):
+ * each character of the CLI's rule (UNSHOWN: C0, DEL, C1, U+2028/9, a bidi control) written as its escape — `\n`,
+ * `\t`, `\u001b`, `\u202e` — in place, quotes and all else left as they are, so the name reads as shownPath shows it,
+ * the message stays on its line and sends the terminal no escape sequence (tags39: a name with a newline broke
+ * `studio tags write`'s refusal over two lines; cli40: a U+202E reversed the rest of the line).
  */
 export function shownText(s: string): string {
-  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => (c.charCodeAt(0) < 0x20 ? JSON.stringify(c).slice(1, -1) : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+  return s.replace(UNSHOWN, escapeOf);
 }
 
 /**
- * A problem of `studio analyze` as its stderr line's text (after "studio: "): the path, then the message — or the
+ * A problem of `studio analyze` as its stderr line's text (after "studio: "): the path, then the message (shownText:
+ * it may quote the file's name, which holds a line break or a bidi control as often as the path does) — or the
  * message alone where it names the path itself as shown (a path that does not exist: fs/paths.ts notFoundMessage,
  * the words `studio probe` prints too).
  */
 export function problemText(p: { path: string; message: string }): string {
   const shown = shownPath(p.path);
-  return shown === p.path && p.message.includes(`(${p.path})`) ? p.message : `${shown}: ${p.message}`;
+  return shown === p.path && p.message.includes(`(${p.path})`) ? shownText(p.message) : `${shown}: ${shownText(p.message)}`;
 }
 
 /** seconds → "m:ss.ss" (or "h:mm:ss.ss"), cut to the hundredth as every length is shown (contract clockTime) */

@@ -11,7 +11,7 @@ import stringWidth from 'string-width';
 import { certainty, clockTime, crateNameKey, StudioError, toErrorData, type Crate, type ErrorCode, type LibraryTrack, type MethodInput, type MethodOutput } from '@contract';
 import { DATA_FOLDER_IN_USE_EXIT } from '../data-lock';
 import type { EngineHost } from '../engine-host';
-import { shownPath } from './analyze-text';
+import { shownPath, shownText } from './analyze-text';
 import { onCtrlC } from './interrupt';
 
 export const CRATE_USAGE = `Usage:
@@ -75,11 +75,15 @@ export function findCrate(crates: readonly Crate[], name: string): Crate | undef
  * `studio crate list` as text: one line per crate, "Warm-up  12 tracks  48:02", the counts in one column as a terminal
  * draws them: names padded by their width in terminal cells (string-width: East Asian wide characters and emoji take 2,
  * combining marks 0), not by UTF-16 code units — "夜のクラブ" is 5 code units but 10 cells, "é" as e + U+0301 is 2 but 1.
+ * A name holding a line break, another control character or a bidi control is JSON-quoted with it escaped (shownPath,
+ * cli40: a crate imported from "evil\nname\u202Etxt.pls" broke its line and read reversed).
  */
 export function formatCrates(crates: readonly Crate[]): string {
   if (!crates.length) return 'No crates yet: make one in the Library (New crate… in its sidebar), or from a playlist with studio crate import PLAYLIST.';
-  const w = Math.max(...crates.map((c) => stringWidth(c.name)));
-  return crates.map((c) => `${c.name}${' '.repeat(w - stringWidth(c.name))}  ${String(c.trackCount).padStart(5)} ${c.trackCount === 1 ? 'track ' : 'tracks'}  ${clockTime(c.durationSec)}`).join('\n');
+  // each name as every name the CLI prints (shownPath: a line break or a bidi control escaped, the name quoted)
+  const names = crates.map((c) => shownPath(c.name));
+  const w = Math.max(...names.map((n) => stringWidth(n)));
+  return crates.map((c, i) => `${names[i]}${' '.repeat(w - stringWidth(names[i]))}  ${String(c.trackCount).padStart(5)} ${c.trackCount === 1 ? 'track ' : 'tracks'}  ${clockTime(c.durationSec)}`).join('\n');
 }
 
 /**
@@ -88,7 +92,7 @@ export function formatCrates(crates: readonly Crate[]): string {
  * a title) and path; a tag or path holding a control character JSON-quoted (shownPath).
  */
 export function formatCrateTracks(crate: Crate, tracks: readonly LibraryTrack[]): string {
-  const lines = [`${crate.name}: ${crate.trackCount} ${crate.trackCount === 1 ? 'track' : 'tracks'}, ${clockTime(crate.durationSec)}`];
+  const lines = [`${shownPath(crate.name)}: ${crate.trackCount} ${crate.trackCount === 1 ? 'track' : 'tracks'}, ${clockTime(crate.durationSec)}`];
   tracks.forEach((t, i) => {
     // "~": the tempo / key changes within the track (the whole-track estimate shown), as the library table marks it
     const bpm = t.bpm === null ? '—' : certainty(t.bpm, t.bpmConfidence) === 'sure' ? `${t.tempoSections?.length ? '~' : ''}${t.bpm.toFixed(1)}` : 'uncertain';
@@ -116,7 +120,7 @@ class NotFound extends Error {}
  */
 export function formatImport(r: MethodOutput<'crates:import'>): string {
   const dup = r.duplicates ? `; ${r.duplicates} listed again ${r.duplicates === 1 ? 'was' : 'were'} added once` : '';
-  const lines = [`Made the crate "${r.crate.name}": ${r.added} of ${r.listed} ${r.listed === 1 ? 'entry' : 'entries'} added (${clockTime(r.crate.durationSec)})${dup}.`];
+  const lines = [`Made the crate "${shownText(r.crate.name)}": ${r.added} of ${r.listed} ${r.listed === 1 ? 'entry' : 'entries'} added (${clockTime(r.crate.durationSec)})${dup}.`];
   if (r.moved?.length) {
     // found by the name their file had before the library saw it moved or renamed (crate38): said, so the DJ knows
     lines.push(`Found where the library followed them (moved or renamed since the playlist was written) (${r.moved.length}):`);
@@ -124,7 +128,7 @@ export function formatImport(r: MethodOutput<'crates:import'>): string {
   }
   if (r.missing.length) {
     lines.push(`Not added (${r.missing.length}):`);
-    for (const m of r.missing) lines.push(`  line ${m.line}: ${shownPath(m.entry)} — ${m.reason}`);
+    for (const m of r.missing) lines.push(`  line ${m.line}: ${shownPath(m.entry)} — ${shownText(m.reason)}`);
   }
   return lines.join('\n');
 }
@@ -188,7 +192,7 @@ async function exportRows(engine: EngineHost, args: MethodInput<'library:export'
     const res = await engine.call('library:export', args, {
       signal: controller.signal,
       onProgress: (p) => {
-        if (tty && p.message && !controller.signal.aborted) process.stderr.write(`\r\x1b[KExporting: ${p.message}`.slice(0, process.stderr.columns || 100));
+        if (tty && p.message && !controller.signal.aborted) process.stderr.write(`\r\x1b[KExporting: ${shownText(p.message)}`.slice(0, process.stderr.columns || 100));
       },
     });
     if (controller.signal.aborted) throw new StudioError('CANCELLED', `Cancelled once every track (${res.count.toLocaleString('en')}) was read, before the file was written: nothing was written.`);
@@ -381,7 +385,7 @@ export async function crateCommand(argv: string[], start: Start): Promise<number
       : await exportRows(engine, { format, filter: { crateId: crate.id }, sort: { column: 'crate', dir: 'asc' } });
     const file = intoFolder ? join(target, res.fileName) : target;
     writePlaylist(file, res.content);
-    err(`Wrote ${res.count} ${res.count === 1 ? 'track' : 'tracks'} of "${crate.name}" to ${file}`);
+    err(`Wrote ${res.count} ${res.count === 1 ? 'track' : 'tracks'} of "${shownText(crate.name)}" to ${shownPath(file)}`);
     return 0;
   } catch (e) {
     // with --json (list, show, import) the error is one JSON object on stdout too, as probe and ask give it — a script reading
@@ -394,12 +398,12 @@ export async function crateCommand(argv: string[], start: Start): Promise<number
     if (e instanceof UsageError || (e instanceof TypeError && (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))) {
       const message = `${e.message}${e.message.endsWith('.') ? '' : '.'}`;
       fail('BAD_ARGS', message);
-      err(`studio: ${message}\n\n${CRATE_USAGE}`);
+      err(`studio: ${shownText(message)}\n\n${CRATE_USAGE}`);
       return 2;
     }
     if (e instanceof NotFound) {
       fail('NOT_FOUND', e.message);
-      err(`studio: ${e.message}`);
+      err(`studio: ${shownText(e.message)}`);
       return 1;
     }
     const d = toErrorData(e);
@@ -408,7 +412,8 @@ export async function crateCommand(argv: string[], start: Start): Promise<number
     // (a write cut short leaves the playlist that was there as it was: writePlaylist)
     const message = io.syscall && io.path ? `cannot write the playlist "${io.path}": ${why(io.code)}${io.syscall === 'open' ? '' : '; a playlist already there is left as it was'}.` : d.message;
     fail(d.code, message);
-    err(`studio: ${message}`);
+    // an engine's message quotes the names it is about (a playlist, a crate): printed by the CLI's one rule
+    err(`studio: ${shownText(message)}`);
     return d.code === 'DATA_FOLDER_IN_USE' ? DATA_FOLDER_IN_USE_EXIT : d.code === 'CANCELLED' ? 130 : 1;
   } finally {
     await engine?.stop();

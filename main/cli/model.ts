@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline/promises';
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { fmtBytes as sizeText, fmtEta, getAgainFor, toErrorData, type CatalogPart, type GetState, type ModelCatalog, type StateOrder } from '@contract';
+import { fmtBytes as sizeText, fmtEta, getAgainFor, StudioError, toErrorData, type CatalogPart, type GetState, type ModelCatalog, type StateOrder } from '@contract';
 import { DATA_FOLDER_IN_USE_EXIT } from '../data-lock';
 import type { EngineHost } from '../engine-host';
 import { llmFolderProblem } from '../engine/model/catalog/catalog';
@@ -181,10 +181,7 @@ async function get(argv: string[], start: Start): Promise<number> {
       err(`${entry.model} at ${precision}: ${fmtBytes(entry.downloadBytes)} to download, the pack ≈${fmtBytes(entry.packBytes[precision])}; about ${fmtBytes(need)} of disk needed in ${cat.modelsDir}, ${fmtBytes(cat.reserveBytes)} of it kept free${cat.freeBytes !== null ? ` (${fmtBytes(cat.freeBytes)} free)` : ''}.`);
       if (!values.yes && entry.downloadBytes > 0) {
         if (!process.stdin.isTTY) throw new UsageError('add --yes to download without being asked (nothing was downloaded)');
-        const rl = createInterface({ input: process.stdin, output: process.stderr });
-        const a = await rl.question('Continue? [y/N] ');
-        rl.close();
-        if (!/^y(es)?$/i.test(a.trim())) return err('Nothing was downloaded.'), 1;
+        if (!(await askToContinue())) return err('Nothing was downloaded.'), 1;
       }
     }
     const done = new Promise<GetState>((resolveDone) => {
@@ -240,6 +237,32 @@ async function get(argv: string[], start: Start): Promise<number> {
   } finally {
     await engine.stop();
     offCtrlC();
+  }
+}
+
+/**
+ * `model get`'s "Continue? [y/N]" on the terminal (stdin a TTY): true for y/yes (any case). Ctrl+C there — the
+ * terminal's ^C, which readline reads as a key in raw mode, or a SIGINT sent to the process — ends the question:
+ * "stopped (Ctrl+C); nothing was downloaded." and CANCELLED, which modelCommand exits 130 with (cli40: the ^C came
+ * back from readline/promises as an AbortError, "studio: Unexpected error: Aborted with Ctrl+C" and exit 1, as if it had failed; a
+ * SIGINT signal, with no handler yet, killed the process without a word).
+ * @throws StudioError CANCELLED on Ctrl+C
+ */
+async function askToContinue(): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  const asked = new AbortController();
+  const offCtrlC = onCtrlC({ first: () => asked.abort() });
+  try {
+    const a = await rl.question('Continue? [y/N] ', { signal: asked.signal });
+    return /^y(es)?$/i.test(a.trim());
+  } catch (e) {
+    if ((e as Error).name !== 'AbortError') throw e;
+    // the cursor is still after the question
+    process.stderr.write('\n');
+    throw new StudioError('CANCELLED', 'stopped (Ctrl+C); nothing was downloaded.');
+  } finally {
+    offCtrlC();
+    rl.close();
   }
 }
 

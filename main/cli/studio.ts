@@ -19,7 +19,7 @@ import { STUDIO_VERSION } from '../version';
 import { modelCommand } from './model';
 import { crateCommand } from './crate';
 import { tagsCommand } from './tags';
-import { analyzeLine, analyzeText, fmtDuration, problemText, shownPath } from './analyze-text';
+import { analyzeLine, analyzeText, fmtDuration, problemText, shownPath, shownText } from './analyze-text';
 import { expandPlaylists, mergeInPathOrder, reportOrder } from './playlists';
 import { onCtrlC } from './interrupt';
 
@@ -142,7 +142,7 @@ function parseCommand<T extends Omit<ParseArgsConfig, 'args'>>(cmd: string, argv
     parsed = parseArgs({ ...config, args: argv });
   } catch (err) {
     const why = (err as Error).message.split('. ')[0].replace(/^Unknown option/, 'unknown option');
-    fail(`${cmd}: ${why}.\n\n${commandUsage(cmd)}`, 2);
+    fail(`${cmd}: ${why}.`, 2, 'BAD_ARGS', commandUsage(cmd));
   }
   // a path given empty — a script's unset variable in `--root "$MUSIC"` — would resolve to the current folder (serve
   // served it), crash the engine (--data-dir) or be taken as not given (analyze --db: nothing kept): tester26
@@ -259,32 +259,34 @@ export function exitStatusFor(err: unknown, otherwise = 1): number {
  * on the command line (before any `--`) it is also one JSON object on stdout, in the shape that command's
  * other errors take — probe, ask: {"error": {"code", "message"}}; analyze: {"error": message, "code"} — so a
  * script reading stdout always gets JSON, also for a wrong option or a data folder that cannot be made.
- * `errorCode`: BAD_ARGS for a wrong command line (code 2), else the error's own.
+ * `errorCode`: BAD_ARGS for a wrong command line (code 2), else the error's own. The message may quote a name (a file,
+ * an argument): printed by the CLI's one rule (shownText: a line break, control or bidi character escaped); `usage`,
+ * the command's usage text, follows it after a blank line on stderr, as it is.
  */
-function fail(message: string, code = 1, errorCode: ErrorCode = code === 2 ? 'BAD_ARGS' : 'INTERNAL'): never {
+function fail(message: string, code = 1, errorCode: ErrorCode = code === 2 ? 'BAD_ARGS' : 'INTERNAL', usage?: string): never {
   const [cmd, ...rest] = process.argv.slice(2);
   const dashdash = rest.indexOf('--');
   if ((dashdash < 0 ? rest : rest.slice(0, dashdash)).includes('--json')) {
-    // the first paragraph: a wrong option's message goes on with the whole usage text
-    const short = message.split('\n\n')[0];
-    if (cmd === 'probe' || cmd === 'ask') process.stdout.write(JSON.stringify({ error: { code: errorCode, message: short } }) + '\n');
-    else if (cmd === 'analyze' || cmd === 'analyse') process.stdout.write(JSON.stringify({ error: short, code: errorCode }) + '\n');
+    // the message alone: a wrong option's usage text is for a person
+    if (cmd === 'probe' || cmd === 'ask') process.stdout.write(JSON.stringify({ error: { code: errorCode, message } }) + '\n');
+    else if (cmd === 'analyze' || cmd === 'analyse') process.stdout.write(JSON.stringify({ error: message, code: errorCode }) + '\n');
   }
-  process.stderr.write(`studio: ${message}\n`);
+  process.stderr.write(`studio: ${shownText(message)}${usage === undefined ? '' : `\n\n${usage}`}\n`);
   process.exit(code);
 }
 
 export function formatProbe(p: ProbeResult): string {
-  const lines = [`${p.path}`, `  container   ${p.container}`, `  duration    ${fmtDuration(p.durationSec)} (${p.durationSec.toFixed(3)} s${p.durationEstimated ? ', an estimate' : ''})`, ...(p.videoDurationSec ? [`  picture     runs to ${fmtDuration(p.videoDurationSec)} (${p.videoDurationSec.toFixed(3)} s): past the audio's end, in silence`] : []), `  size        ${p.sizeBytes} bytes`];
+  // the path and the tags by the CLI's one rule (shownPath, shownText: a control or bidi character escaped; cli40)
+  const lines = [shownPath(p.path), `  container   ${p.container}`, `  duration    ${fmtDuration(p.durationSec)} (${p.durationSec.toFixed(3)} s${p.durationEstimated ? ', an estimate' : ''})`, ...(p.videoDurationSec ? [`  picture     runs to ${fmtDuration(p.videoDurationSec)} (${p.videoDurationSec.toFixed(3)} s): past the audio's end, in silence`] : []), `  size        ${p.sizeBytes} bytes`];
   // the audio's, and the whole file's where video (or a cover, tags) make it differ
   const overall = p.overallBitrateKbps && p.bitrateKbps && Math.abs(p.overallBitrateKbps - p.bitrateKbps) > Math.max(16, 0.25 * p.bitrateKbps) ? `, ${p.overallBitrateKbps} kb/s the whole file` : '';
   if (p.bitrateKbps) lines.push(`  bitrate     ${p.bitrateKbps} kb/s the audio${overall}`);
   else if (p.overallBitrateKbps) lines.push(`  bitrate     ${p.overallBitrateKbps} kb/s the whole file`);
   // a multi-line value (a Broadcast Wave description of key=value lines) continues under its first line, CR/LF as one break
-  const value = (v: string | number) => String(v).replace(/\r?\n$/, '').split(/\r?\n|\r/).join(`\n${' '.repeat(14)}`);
+  const value = (v: string | number) => String(v).replace(/\r?\n$/, '').split(/\r?\n|\r/).map(shownText).join(`\n${' '.repeat(14)}`);
   for (const [k, v] of Object.entries(p.tags)) {
     if (k === 'broadcast' || k === 'replayGain' || k === 'lyrics') continue;
-    lines.push(`  ${k.padEnd(11)} ${Array.isArray(v) ? v.join(', ') : value(v as string | number)}`);
+    lines.push(`  ${k.padEnd(11)} ${Array.isArray(v) ? v.map((x) => shownText(String(x))).join(', ') : value(v as string | number)}`);
   }
   const rg = replayGainText(p.tags.replayGain);
   if (rg) lines.push(`  replaygain  ${rg}`);
@@ -332,7 +334,7 @@ async function probe(argv: string[]): Promise<void> {
   } catch (err) {
     const e = toErrorData(err);
     if (values.json) process.stdout.write(JSON.stringify({ error: e }) + '\n');
-    process.stderr.write(`studio: ${e.message}\n`);
+    process.stderr.write(`studio: ${shownText(e.message)}\n`);
     process.exitCode = 1;
   } finally {
     await engine.stop();
@@ -423,7 +425,7 @@ async function askCommand(argv: string[]): Promise<void> {
     let input = values.input;
     if (values.features) {
       const track = resolve((values.audio ?? values.video)!);
-      const features = await featuresOf(engine, track);
+      const features = await featuresOf(engine, track, controller.signal);
       if (!features) note(`the analysis of "${basename(track)}" is sure of nothing to state (no features line): the input is the media alone`);
       input = inputWithText(features ?? '', values);
     }
@@ -475,7 +477,7 @@ async function askCommand(argv: string[]): Promise<void> {
     if (values.json) process.stdout.write(JSON.stringify({ error: e, notes }) + '\n');
     // an answer cut short ends its line: on a terminal the message was glued to it ("U minorstudio: …", tester29b)
     if (streamed) process.stdout.write('\n');
-    process.stderr.write(`studio: ${askFailure(e, streamed)}\n`);
+    process.stderr.write(`studio: ${shownText(askFailure(e, streamed))}\n`);
     process.exitCode = e.code === 'CANCELLED' ? 130 : 1;
   } finally {
     await engine.stop();
@@ -502,10 +504,23 @@ function askFailure(e: { code: string; message: string }, streamed: boolean): st
 /**
  * The features line of one audio/video file, exactly as `studio analyze --json` prints it ("features"): the file
  * analysed by the library's analysers on `engine` (a scan of that one file). '' when the analysis states nothing.
- * Throws a StudioError naming the file and why when it was not analysed (not decodable, skipped as not audio).
+ * Throws a StudioError naming the file and why when it was not analysed (not decodable, skipped as not audio), and
+ * CANCELLED once `signal` aborts (`studio ask`'s first Ctrl+C): the scan is cancelled, its decode stopped.
  */
-async function featuresOf(engine: EngineHost, path: string): Promise<string> {
-  const end = await runScan(engine, [path], false, () => false);
+async function featuresOf(engine: EngineHost, path: string, signal?: AbortSignal): Promise<string> {
+  const cancelled = () => signal?.aborted ?? false;
+  const cancelledError = () => new StudioError('CANCELLED', `--features: the analysis of "${basename(path)}" for its features line was cancelled.`);
+  if (cancelled()) throw cancelledError();
+  // Ctrl+C during the scan cancels it (lock39: the first waited for the whole analysis, then the answer was stopped)
+  const cancel = () => void engine.call('library:scan-control', { action: 'cancel' }).catch(() => undefined);
+  signal?.addEventListener('abort', cancel, { once: true });
+  let end: ScanState;
+  try {
+    end = await runScan(engine, [path], false, cancelled);
+  } finally {
+    signal?.removeEventListener('abort', cancel);
+  }
+  if (cancelled() || end.state === 'cancelled') throw cancelledError();
   const rows = (await engine.call('library:query', { offset: 0, limit: 10, sort: { column: 'path', dir: 'asc' } })).rows.filter((r) => isInside(r.path, path));
   const row = rows[0];
   const why = row?.error ?? end.problems.find((p) => p.path === path)?.message ?? end.skipped?.files.find((f) => f.path === path)?.reason ?? (row ? `it ended ${row.status}` : 'it was not analysed');
@@ -597,7 +612,7 @@ async function analyzeCommand(argv: string[]): Promise<void> {
     // files left out by choice go to stderr (stdout keeps one record per track, --json or not)
     if (skipped.count) {
       process.stderr.write(`studio: skipped: ${skipped.count} ${skipped.count === 1 ? 'file' : 'files'}\n`);
-      for (const f of skipped.files) process.stderr.write(`  ${shownPath(f.path)}: ${f.reason}\n`);
+      for (const f of skipped.files) process.stderr.write(`  ${shownPath(f.path)}: ${shownText(f.reason)}\n`);
       if (skipped.count > skipped.files.length) process.stderr.write(`  … and ${skipped.count - skipped.files.length} more\n`);
     }
     // rows that followed their files to a new name (a rename since the last run on this library): said, not silent
@@ -641,7 +656,7 @@ async function analyzeCommand(argv: string[]): Promise<void> {
         const sections = d?.tempoSections ?? null;
         const keySections = d?.keySections ?? null;
         if (values.json) process.stdout.write(JSON.stringify(analyzeLine({ track: t, tempoReason: reason, keyReason, range, tempoSections: sections, keySections, tagged: d?.tagged ?? null })) + '\n');
-        else if (t.status === 'failed') process.stdout.write(`${name}\n  error       ${t.error}\n`);
+        else if (t.status === 'failed') process.stdout.write(`${name}\n  error       ${shownText(t.error ?? '')}\n`);
         else process.stdout.write(analyzeText(t, { name, tempoReason: reason, keyReason, range, tempoSections: sections, keySections, tagged: d?.tagged ?? null }));
       }
     }
@@ -660,7 +675,7 @@ async function analyzeCommand(argv: string[]): Promise<void> {
     const e = toErrorData(err);
     inUse = e.code === 'DATA_FOLDER_IN_USE';
     if (values.json) process.stdout.write(JSON.stringify({ error: e.message, code: e.code }) + '\n');
-    process.stderr.write(`studio: ${e.message}\n`);
+    process.stderr.write(`studio: ${shownText(e.message)}\n`);
     failed++;
   } finally {
     await engine.stop();
@@ -697,7 +712,7 @@ async function runScan(engine: EngineHost, paths: string[], progress: boolean, c
         const s = payload as ScanState;
         if (jobId === null) return void early.push(s);
         if (s.jobId !== jobId) return;
-        if (progress && s.state === 'running') process.stderr.write(`\r\x1b[K${s.done + s.failed}/${s.total} ${s.currentFile ?? ''}`.slice(0, 200));
+        if (progress && s.state === 'running') process.stderr.write(`\r\x1b[K${s.done + s.failed}/${s.total} ${shownPath(s.currentFile ?? '')}`.slice(0, 200));
         if (ended(s)) settle(s);
       });
       const offState = engine.onState((s) => {
@@ -706,6 +721,8 @@ async function runScan(engine: EngineHost, paths: string[], progress: boolean, c
       engine.call('library:scan', { paths }).then(
         (first) => {
           jobId = first.jobId;
+          // a Ctrl+C that came before the job was made found none to cancel: this one is
+          if (cancelled() && !ended(first)) void engine.call('library:scan-control', { action: 'cancel' }).catch(() => undefined);
           // the last run on this database was killed mid-way (not this run's own engine restart, said below): said once
           if (first.resumed && attempt === 0) {
             process.stderr.write(`${progress ? '\r\x1b[K' : ''}studio: ${resumedText(first.resumed)} when the last run on this database stopped (killed, crashed, or the machine lost power); those are kept and not analysed again.\n`);
@@ -794,14 +811,25 @@ async function serve(argv: string[]): Promise<void> {
   if (values.host !== '127.0.0.1' && values.host !== 'localhost' && values.host !== '::1') {
     process.stdout.write('Warning: listening beyond this machine; anyone with the URL (it contains the token) can use it.\n');
   }
-  const stop = async () => {
-    offState();
-    await server.close();
-    await engine.stop();
-    process.exit(0);
+  // stopped cleanly: the server closed (its pages told), then the engine (the data folder given up)
+  let stopping: Promise<void> | null = null;
+  const stop = (code: number) => {
+    stopping ??= (async () => {
+      offState();
+      await server.close();
+      await engine.stop();
+    })();
+    void stopping.catch(() => undefined).finally(() => process.exit(code));
   };
-  process.on('SIGINT', () => void stop());
-  process.on('SIGTERM', () => void stop());
+  // Ctrl+C by the CLI's one rule (interrupt.ts): the first stops cleanly and exits 130, as every command stopped by it;
+  // a second exits 130 at once, for a stop that hangs (before cli40 the first exited 0 and a second only asked for
+  // the same stop again). SIGTERM (a service manager's stop) stops cleanly and exits 0.
+  onCtrlC({
+    first: () => stop(130),
+    stopping: 'studio: stopping (Ctrl+C again to stop at once)…',
+    stopped: 'studio: stopped at once.',
+  });
+  process.on('SIGTERM', () => stop(0));
 }
 
 /**
@@ -962,7 +990,7 @@ async function main(argv: string[]): Promise<void> {
       process.stdout.write(USAGE + '\n');
       return;
     default:
-      fail(`unknown command "${cmd}".\n\n${USAGE}`, 2);
+      fail(`unknown command "${cmd}".`, 2, 'BAD_ARGS', USAGE);
   }
 }
 

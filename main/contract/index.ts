@@ -22,3 +22,4 @@ export * from './rpc';
 export * from './forward';
 export * from './media-spans';
 export * from './video-size';
+export * from './bidi';

@@ -19,6 +19,17 @@ export interface EngineProcess {
   kill(signal?: 'SIGTERM' | 'SIGKILL'): void;
 }
 
+/**
+ * ONNX Runtime's telemetry off in every engine (cli40): onnxruntime-node 1.30's Linux and macOS builds carry 1DS
+ * telemetry (microsoft/onnxruntime PR 27379, "Add POSIX telemetry"), which on the first session writes `.ses` and
+ * `mat-debug-<pid>.log` into the temporary folder (left behind by every `studio ask`, lock39), a device id and an
+ * offline event store (`onnxruntime.db`, megabytes) under ~/.cache/Microsoft/DeveloperTools/.onnxruntime, and uploads
+ * events. `ORT_DISABLE_TELEMETRY=1`, set before ONNX Runtime starts — the engine's environment, inherited by the
+ * WebGPU probe it forks — turns all of it off: no uploader, no events, no device id, no cache. A value the user set
+ * in the host's own environment is kept (node-fork and the Electron forker put the host's environment first).
+ */
+export const ORT_TELEMETRY_OFF: Record<string, string> = process.env.ORT_DISABLE_TELEMETRY === undefined ? { ORT_DISABLE_TELEMETRY: '1' } : {};
+
 /** utilityProcess.fork in the app, child_process.fork elsewhere. */
 export type Forker = (modulePath: string, env: Record<string, string>) => EngineProcess;
 
@@ -151,6 +162,7 @@ export class EngineHost extends RpcClient {
       let proc: EngineProcess;
       try {
         proc = this.opts.fork(this.opts.enginePath, {
+          ...ORT_TELEMETRY_OFF,
           ...this.opts.env,
           STUDIO_DATA_DIR: this.opts.dataDir,
           STUDIO_MODE: this.opts.mode,

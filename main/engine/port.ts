@@ -27,7 +27,11 @@ export function hostPort(): Port {
   if (!process.send) throw new Error('The engine must be started by a host (utilityProcess.fork or child_process.fork with an IPC channel).');
   return {
     send: (m) => {
-      if (process.connected) process.send!(m);
+      // a host gone while this engine was busy (a second Ctrl+C exits the CLI at once): `connected` stays true until
+      // the event loop sees the channel close, and the write fails with EPIPE. The callback takes that error — without
+      // one it is an 'error' event on process, an uncaught exception whose stack trace reached the user's terminal
+      // (cli40) — and the channel's 'disconnect' ends the engine as for any host that exited
+      if (process.connected) process.send!(m, undefined, undefined, () => undefined);
     },
     onMessage: (l) => {
       process.on('message', l);

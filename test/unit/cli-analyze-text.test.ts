@@ -2,8 +2,8 @@
 // empty "features" line; a file without a key said only "none", where the tempo says why it has none.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { LibraryTrack } from '@contract';
-import { analyzeLine, analyzeText, keyText, NOT_ANALYSED, shownPath, shownText, tempoText } from '../../main/cli/analyze-text';
+import { BIDI_CONTROLS, type LibraryTrack } from '@contract';
+import { analyzeLine, analyzeText, keyText, NOT_ANALYSED, problemText, shownPath, shownText, tempoText } from '../../main/cli/analyze-text';
 
 const row = (o: Partial<LibraryTrack>): LibraryTrack => ({
   id: 't', folderId: 'f', path: '/m/a.wav', fileName: 'a.wav', status: 'analysed', error: null, title: null, artist: null, album: null, genre: null, year: null,
@@ -122,4 +122,24 @@ test('shownText escapes the control characters of a message that quotes a name, 
   assert.ok(shownText(m).startsWith(shownPath('take\n2\t\u001b[31mred\u007f\u0085.wav')));
   // a message without one is left as it is (its quotes, backslashes and non-ASCII letters too)
   assert.equal(shownText('"Café \\ "x".flac" is read-only'), '"Café \\ "x".flac" is read-only');
+});
+
+test('shownPath and shownText escape the bidi controls and U+2028/9 as the renderer\'s safeName makes them visible (cli40)', () => {
+  // every bidi control of contract bidi.ts (the renderer's set) and the line/paragraph separators, escaped
+  const all = '\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069';
+  assert.equal(all.match(BIDI_CONTROLS)?.length, 9);
+  assert.equal(shownPath(`evil${all}\u2028\u2029.pls`), '"evil\\u202a\\u202b\\u202c\\u202d\\u202e\\u2066\\u2067\\u2068\\u2069\\u2028\\u2029.pls"');
+  // a path with U+202E alone (before: printed as it is, and "evil\u202Etxt.pls" read "evilslp.txt")
+  assert.equal(shownPath('/m/evil\u202Etxt.pls'), '"/m/evil\\u202etxt.pls"');
+  assert.equal(shownText('the crate "a\u202Eb" exists'), 'the crate "a\\u202eb" exists');
+  // a right-to-left name and the marks (LRM, RLM) are letters to read, not controls: left as they are
+  assert.equal(shownPath('/m/שיר\u200F.mp3'), '/m/שיר\u200F.mp3');
+  assert.equal(shownText('"שיר" is read-only'), '"שיר" is read-only');
+});
+
+test('problemText escapes the message as the path: a message quoting a name with a line break stays on one line (cli40)', () => {
+  const p = { path: '/m/a\nb.mp3', message: '"a\nb.mp3" is not an audio or video file ffmpeg can read.' };
+  assert.equal(problemText(p), '"/m/a\\nb.mp3": "a\\nb.mp3" is not an audio or video file ffmpeg can read.');
+  // a path shown as it is, named by its own message: the message alone
+  assert.equal(problemText({ path: '/m/x.mp3', message: '"x.mp3" does not exist (/m/x.mp3).' }), '"x.mp3" does not exist (/m/x.mp3).');
 });

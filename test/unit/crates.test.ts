@@ -159,6 +159,10 @@ describe('crates in the library database', () => {
     assert.equal(playlistFileName('Late set...'), 'Late set....m3u8', 'dots before the extension are kept');
     assert.equal(playlistFileName('.hidden'), '_hidden.m3u8');
     assert.equal(playlistFileName('a\u0085b'), 'a_b.m3u8', 'a C1 control');
+    // cli40: sanitize-filename keeps the bidi controls, and "evil\u202Etxt.m3u8" is shown as "evil8u3m.txt"
+    assert.equal(playlistFileName('evil\u202Etxt'), 'eviltxt.m3u8');
+    assert.equal(playlistFileName('\u2067שיר\u2069 \u202Aset\u202C'), 'שיר set.m3u8', 'every embedding, override and isolate; the letters kept');
+    assert.equal(playlistFileName('\u202E'), 'crate.m3u8', 'nothing else: the fallback name');
     const long = playlistFileName('☕'.repeat(200));
     assert.ok(Buffer.byteLength(long) <= 255, 'the name fits 255 bytes');
     assert.equal(long, `${'☕'.repeat(83)}.m3u8`, 'cut at a whole character, the extension kept');

@@ -8,7 +8,7 @@
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute } from 'node:path';
 import sanitizeFilename from 'sanitize-filename';
-import { CrateName, StudioError, type Crate, type ImportMissing, type ImportMoved, type MethodOutput } from '@contract';
+import { CrateName, StudioError, withoutBidiControls, type Crate, type ImportMissing, type ImportMoved, type MethodOutput } from '@contract';
 import { writeTx, type Db } from '../db';
 import { innermost } from '../fs/paths';
 import { CratesRepo, type CrateRow } from '../db/crates';
@@ -431,13 +431,15 @@ export function playlistFileName(name: string): string {
 
 /**
  * A crate's name as a file name "<name><suffix>" (suffix: ".m3u8", "-2026-12-03.csv") that every desktop file system
- * takes: by sanitize-filename (/ \\ : * ? " < > | and C0/C1 controls → "_"), a leading dot (a hidden file on Linux and
+ * takes and that reads as it is spelled: the bidi controls left out (contract bidi.ts: sanitize-filename keeps them, and
+ * "evil\u202Etxt" would make a file that a file manager shows as "evil8u3m.txt"; cli40), then by sanitize-filename
+ * (/ \\ : * ? " < > | and C0/C1 controls → "_"), a leading dot (a hidden file on Linux and
  * macOS) → "_", a Windows device name (CON, PRN, AUX, NUL, COM0–9, LPT0–9, with or without an extension: Microsoft's
  * "Naming Files, Paths, and Namespaces") kept readable as "CON_", the name cut at a whole character so that the file
  * name fits 255 UTF-8 bytes; "crate<suffix>" when nothing is left.
  */
 export function crateFileName(name: string, suffix: string): string {
-  let stem = name.trim().replace(/^\.+/, '_').replace(/^(con|prn|aux|nul|com[0-9]|lpt[0-9])(?=\.|$)/i, '$1_') || 'crate';
+  let stem = withoutBidiControls(name).trim().replace(/^\.+/, '_').replace(/^(con|prn|aux|nul|com[0-9]|lpt[0-9])(?=\.|$)/i, '$1_') || 'crate';
   while (Buffer.byteLength(`${stem}${suffix}`) > FILE_NAME_BYTES) stem = Array.from(stem).slice(0, -1).join('');
   return sanitizeFilename(`${stem}${suffix}`, { replacement: '_' });
 }

@@ -8,9 +8,10 @@
  * name (Hebrew, Arabic: left as they are) cannot reorder what follows it on the line.
  */
 
-/** the bidi embedding, override and isolate controls (UAX #9 §2.1–2.4) */
-const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/g;
-const HAS_BIDI_CONTROL = /[\u202a-\u202e\u2066-\u2069]/;
+import { BIDI_CONTROLS, hasBidiControl } from '@contract';
+
+// the bidi embedding, override and isolate controls (UAX #9 §2.1–2.4): the one set, contract bidi.ts
+export { hasBidiControl };
 
 /** line breaks and tabs: app.css draws <bdi> with white-space-collapse: preserve, so a tag's "Foo\nBar" would break a nowrap cell */
 const BREAKS = /[\r\n\t]/g;
@@ -23,11 +24,31 @@ const BREAKS = /[\r\n\t]/g;
 export function safeName(text: string | null | undefined): string {
   if (!text) return '';
   const flat = text.replace(BREAKS, ' ');
-  if (!HAS_BIDI_CONTROL.test(flat)) return flat;
+  if (!hasBidiControl(flat)) return flat;
   return flat.replace(BIDI_CONTROLS, (c) => `⟨U+${c.codePointAt(0)!.toString(16).toUpperCase()}⟩`);
 }
 
-/** Whether the text holds a bidi control that safeName makes visible. */
-export function hasBidiControl(text: string | null | undefined): boolean {
-  return !!text && HAS_BIDI_CONTROL.test(text);
+/** one piece of a message drawn by quotedNameParts: `name` true where it is the quoted file name (drawn in a <bdi>) */
+export interface MessagePart {
+  text: string;
+  name: boolean;
+}
+
+/**
+ * An engine message that quotes a file's name (`"evil\u202Etake.wav" is an RF64 file…`: a Write tags refusal, a
+ * write's failure) as the pieces to draw: the text between the quotes of each `"<fileName>"` in it a name piece (drawn
+ * in a <bdi>, so a right-to-left name cannot reorder the words after it), the rest text pieces; every piece through
+ * safeName (bidi controls made visible, line breaks as spaces), so the name reads in the message as the dialog's
+ * file lists show it (cli40: TagWriteDialog drew the reasons as they came). A message that does not quote `fileName`
+ * (or an empty name) is one text piece.
+ */
+export function quotedNameParts(message: string, fileName: string | null | undefined): MessagePart[] {
+  const quoted = fileName ? `"${fileName}"` : '';
+  const pieces = quoted ? message.split(quoted) : [message];
+  const parts: MessagePart[] = [];
+  pieces.forEach((piece, i) => {
+    if (i > 0) parts.push({ text: '"', name: false }, { text: safeName(fileName), name: true }, { text: '"', name: false });
+    if (piece) parts.push({ text: safeName(piece), name: false });
+  });
+  return parts;
 }
