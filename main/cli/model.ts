@@ -11,6 +11,7 @@ import { fmtBytes as sizeText, fmtEta, getAgainFor, StudioError, toErrorData, ty
 import { DATA_FOLDER_IN_USE_EXIT } from '../data-lock';
 import type { EngineHost } from '../engine-host';
 import { llmFolderProblem } from '../engine/model/catalog/catalog';
+import { shownPath, shownText } from './analyze-text';
 import { onCtrlC } from './interrupt';
 
 export const MODEL_USAGE = `Usage:
@@ -225,7 +226,7 @@ async function get(argv: string[], start: Start): Promise<number> {
     if (tty) process.stderr.write('\r\x1b[K');
     if (end.state === 'finished') {
       out(end.packPath ?? '');
-      err(`${end.message}\nAsk it: studio ask --pack "${end.packPath}" --audio song.mp3 "What instruments are playing?"  (in the app, choose it in the chat's pack chooser)`);
+      err(`${shownText(end.message ?? '')}\nAsk it: studio ask --pack "${shownText(end.packPath ?? '')}" --audio song.mp3 "What instruments are playing?"  (in the app, choose it in the chat's pack chooser)`);
       return 0;
     }
     if (end.state === 'paused' || (paused && end.state !== 'failed') || (paused && end.error?.code === 'ENGINE_CRASHED')) {
@@ -319,7 +320,7 @@ async function convert(argv: string[], start: Start): Promise<number> {
     });
     if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
     out(r.dir);
-    err(`pack written: ${r.dir} (${fmtBytes(r.bytes)})`);
+    err(`pack written: ${shownPath(r.dir)} (${fmtBytes(r.bytes)})`);
     return 0;
   } finally {
     await engine.stop();
@@ -339,7 +340,7 @@ async function verify(argv: string[], start: Start): Promise<number> {
       },
     });
     if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
-    out(`ok: ${r.name}: ${r.files} files, ${fmtBytes(r.bytes)}, every SHA-256 matches the manifest (${r.path})`);
+    out(`ok: ${shownText(r.name)}: ${r.files} files, ${fmtBytes(r.bytes)}, every SHA-256 matches the manifest (${shownPath(r.path)})`);
     return 0;
   } finally {
     await engine.stop();

@@ -294,7 +294,7 @@ export async function tagsCommand(argv: string[], start: Start): Promise<number>
     if (e instanceof UsageError || (e instanceof TypeError && (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))) {
       const message = `${e.message.split('. ')[0].replace(/\.$/, '').replace(/^Unknown option/, 'unknown option')}.`;
       stop('BAD_ARGS', message);
-      err(`studio: ${message}\n\n${TAGS_USAGE}`);
+      err(`studio: ${shownText(message)}\n\n${TAGS_USAGE}`);
       return 2;
     }
     if (e instanceof NotFound) {

@@ -55,6 +55,13 @@ describe('the CLI prints names by one rule and names its files without bidi cont
     assert.ok(lines.includes('  error       "bad\\n\\u202ex.mp3" is not an audio or video file ffmpeg can read.'), r.out);
   });
 
+  test('studio tags write: an unknown option holding U+202E is named escaped in the usage error (lead)', () => {
+    const r = studio(dir, 'tags', 'write', `--bogus${RLO}x`, music);
+    assert.equal(r.code, 2, r.err);
+    assert.doesNotMatch(r.err, RAW_BIDI, r.err);
+    assert.match(r.err, /unknown option '--bogus\\u202ex'/, r.err);
+  });
+
   test('studio analyze: a problem line (a path that does not exist) is one line, its message escaped (problemText)', () => {
     const gone = join(dir, `gone\n${RLO}.mp3`);
     const r = studio(dir, 'analyze', gone);

@@ -201,6 +201,16 @@ describe('studio model (local Hub and file server, tiny checkpoints)', { timeout
     const v = await studio(d, ['verify', packDir]);
     assert.equal(v.code, 0, v.err);
     assert.match(v.out, /^ok: .* every SHA-256 matches/);
+    // a pack folder whose name holds a line break and U+202E: its path printed escaped, on one line (before: raw, so
+    // the rest of the line read reversed in a terminal)
+    const odd = join(d, 'packs-copy', 'beta\n\u202Eevil');
+    cpSync(packDir, odd, { recursive: true });
+    const vo = await studio(d, ['verify', odd]);
+    assert.equal(vo.code, 0, vo.err);
+    assert.doesNotMatch(vo.out, /[\u202a-\u202e\u2066-\u2069]/, vo.out);
+    assert.equal(vo.out.trim().split('\n').length, 1, vo.out);
+    assert.ok(vo.out.includes('beta\\n\\u202eevil'), vo.out);
+    rmSync(join(d, 'packs-copy'), { recursive: true, force: true });
     const c = await list(d);
     assert.equal(c.entries[1].packs[0].path, packDir);
     assert.ok(c.entries[1].parts.filter((p: { id: string }) => p.id !== 'llm').every((p: { state: string }) => p.state === 'present'));
