@@ -89,7 +89,10 @@ async function sharedBrowser() {
 
 let status = 0;
 for (const g of groups) {
-  const env = { ...process.env };
+  // test tools that load onnxruntime-node themselves (test/tools, the Python-free oracles) send and keep no telemetry
+  // either (cli40: ORT 1.30 writes .ses, mat-debug-<pid>.log and ~/.cache/Microsoft/DeveloperTools); a test that needs
+  // it unset deletes it (cli-ask-leaves-nothing-cli40)
+  const env = { ORT_DISABLE_TELEMETRY: '1', ...process.env };
   if (g.files.some(isE2e)) {
     browserEndpoint ??= sharedBrowser();
     const ws = await browserEndpoint;
