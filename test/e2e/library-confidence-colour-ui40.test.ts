@@ -61,10 +61,10 @@ describe('library: a confidence is coloured by the same sure/uncertain rule as i
   });
 
   /** Each confidence of a row: its text, colour, font style and the row's background as drawn (ancestors composited). */
-  async function confs(title: string) {
+  async function confs(title: string, selector = '.conf') {
     const row = studio.sp.page.locator('[data-testid=library-row]', { hasText: title });
     // read in the page as strings (no named functions there: the test's bundler wraps them in a helper the page lacks)
-    const raw = await row.locator('.conf').evaluateAll((els) => {
+    const raw = await row.locator(selector).evaluateAll((els) => {
       type El = { parentElement: El | null; textContent: string | null; closest(s: string): { getAttribute(a: string): string | null; querySelector(s: string): unknown } | null };
       const cs = (globalThis as unknown as { getComputedStyle(e: unknown): { color: string; backgroundColor: string; fontStyle: string } }).getComputedStyle;
       return (els as unknown as El[]).map((el) => {
@@ -98,6 +98,12 @@ describe('library: a confidence is coloured by the same sure/uncertain rule as i
         const ratio = contrast(c.color, c.bg);
         assert.ok(ratio >= 4.5, `${state} ${title} ${c.col} ${c.text}: contrast ${ratio.toFixed(2)}:1 on rgb(${c.bg.slice(0, 3).map(Math.round)})`);
         seen.push(`${c.text}`);
+      }
+      // the key's Camelot / Open Key codes and the "analysed" status, muted --fg-3: ≥ 4.5:1 too (lead: 2.3:1 on the
+      // selected row's blue before)
+      for (const c of await confs(title, '.codes, .cell.status')) {
+        const ratio = contrast(c.color, c.bg);
+        assert.ok(ratio >= 4.5, `${state} ${title} ${c.text}: contrast ${ratio.toFixed(2)}:1 on rgb(${c.bg.slice(0, 3).map(Math.round)})`);
       }
     }
     return seen;
