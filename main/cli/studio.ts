@@ -535,7 +535,7 @@ async function featuresOf(engine: EngineHost, path: string): Promise<string> {
   const rows = (await engine.call('library:query', { offset: 0, limit: 10, sort: { column: 'path', dir: 'asc' } })).rows.filter((r) => isInside(r.path, path));
   const row = rows[0];
   const why = row?.error ?? end.problems.find((p) => p.path === path)?.message ?? end.skipped?.files.find((f) => f.path === path)?.reason ?? (row ? `it ended ${row.status}` : 'it was not analysed');
-  if (!row || row.status !== 'analysed') throw new StudioError(row?.status === 'failed' ? 'DECODE_FAILED' : 'NOT_MEDIA', `--features: "${basename(path)}" could not be analysed for its features line (${why}).`);
+  if (!row || row.status !== 'analysed') throw new StudioError(row?.status === 'failed' ? 'DECODE_FAILED' : 'NOT_MEDIA', `--features: "${basename(path)}" could not be analysed for its features line (${why.replace(/\.$/, '')}).`);
   return row.features ?? '';
 }
 

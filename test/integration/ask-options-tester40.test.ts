@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { MAX_INSTRUCTION_CHARS } from '@contract';
-import { ROOT, toneFile } from '../helpers/media';
+import { media, ROOT, toneFile } from '../helpers/media';
 import { ensureTinyPacks, TINY_DIR } from '../tools/helpers';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'rs-ask-options-'));
@@ -59,5 +59,16 @@ describe('studio ask: a question or option value out of range is a wrong command
     assert.equal(j.tokenIds.length, 1);
     assert.equal(j.stoppedBy, 'max_new_tokens');
     assert.equal(j.inputs.instruction, '  What is playing?  ');
+  });
+});
+
+describe('studio ask --features of a video without sound: the reason once, its sentence not ended twice', { timeout: 120_000 }, () => {
+  it('"… (\"silent.mp4\" has no audio stream)." — was "… has no audio stream.)."', () => {
+    const silent = media('ask-options-tester40-silent.mp4', ['-f', 'lavfi', '-i', 'testsrc2=s=320x240:r=25:d=3', '-c:v', 'libx264', '-pix_fmt', 'yuv420p']);
+    const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'studio.js'), 'ask', '--data-dir', dataDir, '--pack', pack, '--video', silent, '--features', 'q'], {
+      encoding: 'utf8', env: { ...process.env, STUDIO_DISABLE_WEBGPU: '1' }, timeout: 120_000,
+    });
+    assert.equal(r.status, 1, r.stderr);
+    assert.equal(r.stderr, 'studio: --features: "ask-options-tester40-silent.mp4" could not be analysed for its features line ("ask-options-tester40-silent.mp4" has no audio stream).\n');
   });
 });
