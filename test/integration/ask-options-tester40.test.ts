@@ -5,7 +5,7 @@
 // option's words, checked against the contract's own ranges; the range's ends are still taken.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -70,5 +70,27 @@ describe('studio ask --features of a video without sound: the reason once, its s
     });
     assert.equal(r.status, 1, r.stderr);
     assert.equal(r.stderr, 'studio: --features: "ask-options-tester40-silent.mp4" could not be analysed for its features line ("ask-options-tester40-silent.mp4" has no audio stream).\n');
+  });
+});
+
+describe('studio ask without --pack where the one installed pack is damaged in place: why, not "no pack is installed"', { timeout: 120_000 }, () => {
+  it('its manifest.json cut short: the pack named, the JSON error and that a Get builds it again (was "No DeepResonance model pack is installed")', () => {
+    const data = mkdtempSync(join(tmpdir(), 'rs-ask-damaged-'));
+    try {
+      const installed = join(data, 'models', 'packs', 'deepresonance-beta-int4');
+      cpSync(pack, installed, { recursive: true });
+      const manifest = readFileSync(join(installed, 'manifest.json'));
+      writeFileSync(join(installed, 'manifest.json'), manifest.subarray(0, Math.floor(manifest.length / 2)));
+      const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'studio.js'), 'ask', '--data-dir', data, '--audio', song, 'q'], {
+        encoding: 'utf8', env: { ...process.env, STUDIO_DISABLE_WEBGPU: '1', STUDIO_MODELS_DIR: '' }, timeout: 120_000,
+      });
+      assert.equal(r.status, 1, r.stderr);
+      assert.equal(r.stdout, '');
+      assert.doesNotMatch(r.stderr, /No DeepResonance model pack is installed/);
+      assert.ok(r.stderr.includes(`studio: The model pack at "${installed}" cannot be used: manifest.json is not valid JSON (`), r.stderr);
+      assert.match(r.stderr, /studio model get beta: it rebuilds a pack that does not verify from the downloads kept/);
+    } finally {
+      rmSync(data, { recursive: true, force: true });
+    }
   });
 });
