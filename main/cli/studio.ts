@@ -4,7 +4,8 @@ import { basename, dirname, join } from 'node:path';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { codecText, lyricsSummary, movedText, replayGainText, resumedText, narrowBpmRangeNote, PICTURE_TYPES, parseBpmRange, promptCutText, StudioError, toErrorData, videoSizeText, type BpmRange, type ErrorCode, type LibraryTrack, type ProbeResult, type ScanState } from '@contract';
+import type { z } from 'zod';
+import { codecText, GenerationOptions, lyricsSummary, methods, movedText, replayGainText, resumedText, narrowBpmRangeNote, PICTURE_TYPES, parseBpmRange, promptCutText, StudioError, toErrorData, videoSizeText, type BpmRange, type ErrorCode, type LibraryTrack, type ProbeResult, type ScanState } from '@contract';
 import { DATA_FOLDER_IN_USE_EXIT } from '../data-lock';
 import { isInside, writeCheck } from '../engine/fs/paths';
 import { defaultPack } from '../engine/model/default-pack';
@@ -355,6 +356,19 @@ function intOption(name: string, v: string | undefined): number | undefined {
   return Number(v);
 }
 
+/**
+ * A whole-number option of `studio ask` within the range of its GenerationOptions field (`field`, a zod number with
+ * min/max), else the command line is wrong (exit 2, the range in words).
+ * @returns the number, or undefined where the option is not given
+ */
+function askIntOption(name: string, v: string | undefined, field: z.ZodOptional<z.ZodNumber>): number | undefined {
+  const n = intOption(name, v);
+  if (n === undefined) return undefined;
+  const { minValue, maxValue } = field.unwrap();
+  if (!field.safeParse(n).success) fail(`--${name} must be a whole number from ${minValue} to ${maxValue}, got "${v}"`, 2);
+  return n;
+}
+
 async function askCommand(argv: string[]): Promise<void> {
   const { values, positionals } = parseCommand('ask', argv, {
     allowPositionals: true,
@@ -375,6 +389,18 @@ async function askCommand(argv: string[]): Promise<void> {
     },
   });
   if (positionals.length !== 1) fail('ask takes exactly one instruction, in quotes: studio ask --audio song.mp3 "What instruments are playing?"', 2);
+  // the question, --input and the sampling options are checked here by the contract's own schema, before an engine
+  // starts: the engine's refusal read "Invalid arguments for model:ask: options.maxNewTokens: Too small: expected
+  // number to be >=1", exit 1, after the pack note (tester40)
+  const askInput = methods['model:ask'].input.shape;
+  const textProblem = (what: string, schema: z.ZodType, v: string | undefined) => {
+    const r = v === undefined ? undefined : schema.safeParse(v);
+    if (r && !r.success) fail(`${what} ${r.error.issues[0].message}${what === 'the question' && v!.trim() === '' ? ', in quotes: studio ask --audio song.mp3 "What instruments are playing?"' : ''}`, 2);
+  };
+  textProblem('the question', askInput.instruction, positionals[0]);
+  textProblem('--input', askInput.input, values.input);
+  const seed = askIntOption('seed', values.seed, GenerationOptions.shape.seed);
+  const maxNewTokens = askIntOption('max-new-tokens', values['max-new-tokens'], GenerationOptions.shape.maxNewTokens);
   if (values.region && !values.audio) fail('--region applies to --audio', 2);
   if (values.features && values.input !== undefined) fail('--features makes the input text (the track\'s features line before the placeholders): give --features or --input, not both', 2);
   if (values.features && !values.audio && !values.video) fail('--features needs the track: --audio FILE (or --video FILE)', 2);
@@ -441,8 +467,8 @@ async function askCommand(argv: string[]): Promise<void> {
         video: values.video ? { path: resolve(values.video) } : undefined,
         options: {
           greedy: values.greedy,
-          seed: intOption('seed', values.seed),
-          maxNewTokens: intOption('max-new-tokens', values['max-new-tokens']),
+          seed,
+          maxNewTokens,
         },
       },
       {
@@ -524,7 +550,7 @@ async function featuresOf(engine: EngineHost, path: string, signal?: AbortSignal
   const rows = (await engine.call('library:query', { offset: 0, limit: 10, sort: { column: 'path', dir: 'asc' } })).rows.filter((r) => isInside(r.path, path));
   const row = rows[0];
   const why = row?.error ?? end.problems.find((p) => p.path === path)?.message ?? end.skipped?.files.find((f) => f.path === path)?.reason ?? (row ? `it ended ${row.status}` : 'it was not analysed');
-  if (!row || row.status !== 'analysed') throw new StudioError(row?.status === 'failed' ? 'DECODE_FAILED' : 'NOT_MEDIA', `--features: "${basename(path)}" could not be analysed for its features line (${why}).`);
+  if (!row || row.status !== 'analysed') throw new StudioError(row?.status === 'failed' ? 'DECODE_FAILED' : 'NOT_MEDIA', `--features: "${basename(path)}" could not be analysed for its features line (${why.replace(/\.$/, '')}).`);
   return row.features ?? '';
 }
 

@@ -13,7 +13,7 @@ import { readRegularFileSync, wavLayout } from '../media/riff';
 import { structureOf, webpVp8x } from '../media/structure';
 import type { AudioSource } from './preprocess/audio';
 import { imageToPixelValues } from './preprocess/image';
-import { cmykTiffAsRgba, fourComponentJpeg, gifFirstFrameFill, gifTransparentRgb, isArithmeticJpeg, pillowPathOf, pillowPlaneBytes, pillowRgb, pillowTiffTranspose, pnmRgb, sunRleRgb, tiffFacts, tiffGray32Rgb } from './preprocess/pillow-rgb';
+import { cmykTiffAsRgba, fourComponentJpeg, gifFirstFrameFill, gifTransparentRgb, isArithmeticJpeg, jpegCutShort, pillowPathOf, pillowPlaneBytes, pillowRgb, pillowTiffTranspose, pnmRgb, sunRleRgb, tiffFacts, tiffGray32Rgb } from './preprocess/pillow-rgb';
 import { clipToPixelValues, framePlan, VIDEO_CLIPS, VIDEO_CROPS } from './preprocess/video';
 
 /**
@@ -757,6 +757,11 @@ async function imageRgb(path: string, signal?: AbortSignal, shownName = basename
       if (gray.w * gray.h > MAX_IMAGE_PIXELS) throw new StudioError('BAD_ARGS', `"${name}" is ${gray.w}×${gray.h} pixels, more than the ${Math.round(MAX_IMAGE_PIXELS / 1e6)} megapixels allowed (it may be a decompression bomb). Use a smaller cover image.`);
       return tiff.orientation !== 1 ? pillowTiffTranspose(gray.rgb, gray.w, gray.h, tiff.orientation) : gray;
     }
+  }
+  // a JPEG cut short (a download or copy that did not finish): Pillow refuses it, ffmpeg fills the missing rows in and
+  // the model would see a picture the file does not hold (tester40)
+  if (head && jpegCutShort(head)) {
+    throw new StudioError('DECODE_FAILED', `"${name}" is cut short: its JPEG data ends before the end of the picture (a download or copy that did not finish). The reference's image loader (Pillow) refuses it as truncated; get the whole file again and use that.`);
   }
   if (head && isArithmeticJpeg(head)) {
     throw new StudioError('DECODE_FAILED', `"${name}" is an arithmetic-coded JPEG, which the decoder here cannot read. Convert it to a standard (Huffman-coded) JPEG — e.g. \`jpegtran -optimize\` — or to PNG, and use that.`);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readdirSync, readFileSync, realpathSync, statSync, type BigIntStats } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { z } from 'zod';
 import { StudioError } from '@contract';
 import { PLACEHOLDER_REGEX } from './placeholders';
@@ -376,7 +376,10 @@ export async function loadPack(dirIn: string, opts: LoadPackOptions = {}): Promi
   try {
     raw = JSON.parse(readFileSync(manifestPath, 'utf8'));
   } catch (err) {
-    throw bad(dir, `manifest.json is not valid JSON (${(err as Error).message})`);
+    // cut short or overwritten in place: its variant is unread, the Get's folder name says it (deepresonance-beta-int4);
+    // a Get of that pack builds it again (catalog: an installed pack that does not verify), as for a damaged file (tester40)
+    const variant = /^deepresonance-(alpha|beta)-/.exec(basename(dir))?.[1] ?? 'alpha|beta';
+    throw bad(dir, `manifest.json is not valid JSON (${(err as Error).message})`, `Get it again (Models panel → Get, or studio model get ${variant}: it rebuilds a pack that does not verify from the downloads kept), or convert it again.`);
   }
   // what a pack's manifest holds, for a manifest.json that is not one (another tool's file, a hand-made one)
   const packHolds = 'a pack\'s manifest.json, written by the converter, is a JSON object with "schema_version": 1, its name, variant, graphs, embed_tokens, tokenizer and files with their SHA-256 checksums. Convert the model again (Models panel, or studio model convert)';

@@ -6,7 +6,7 @@ import { GET_AGAIN, StudioError, type CatalogEntry, type GetRequest, type GetSta
 import type { EngineContext } from '../../context';
 import { makeDirs } from '../../fs/paths';
 import { getSetting, readSettingsReadOnly, setSetting } from '../../db/settings';
-import { deltaFiles, freeBytes, HubError, imagebindUrl, retryAfterMs, vicunaDeltaFiles } from '../download/index';
+import { deltaFiles, freeBytes, HubError, imagebindUrl, networkFailureText, retryAfterMs, vicunaDeltaFiles } from '../download/index';
 import { loadPack, PackError } from '../pack';
 import { installedPacks, layout, modelsDirOf, MODEL_NAME, SUMMARY, VARIANTS, type Variant } from './catalog';
 import { DISK_RESERVE_BYTES, GetJob, modelsFolderFailure, type ConvertFn, type GetJobState } from './job';
@@ -66,7 +66,7 @@ export class ModelCatalogService {
       } catch (e) {
         this.sourcesNote = e instanceof HubError && e.status !== undefined && e.status < 500
           ? `The Hugging Face Hub refused to list the files (${e.message}); sizes are estimates.`
-          : `The Hugging Face Hub could not be reached (${(e as Error).message}); sizes are estimates. Get looks the sources up again.`;
+          : `The Hugging Face Hub could not be reached (${networkFailureText(e)}); sizes are estimates. Get looks the sources up again.`;
       }
     }
     if (!this.env.STUDIO_MODELS_HELD_DB) {
@@ -209,7 +209,7 @@ export class ModelCatalogService {
           if (signal.aborted) throw e;
           // the Hub answered and refused (gated, private, not found): its message says what to do; only no answer is the connection's fault
           if (e instanceof HubError && e.status !== undefined && e.status < 500) throw new StudioError(e.status === 404 ? 'NOT_FOUND' : 'FORBIDDEN', `The Hugging Face Hub refused to list the files: ${e.message}. Then ${GET_AGAIN}.`);
-          const why = e instanceof HubError ? e.message : (e as Error).message;
+          const why = networkFailureText(e);
           throw new StudioError('UNREADABLE', `The Hugging Face Hub could not be reached to look up the files (${why}). Check the connection (or HF_ENDPOINT for a mirror), then ${GET_AGAIN}.`);
         }
         return plan(this.modelsDir, req.variant as Variant, req, this.discovery, this.env);

@@ -11,6 +11,7 @@ import { dirname } from 'node:path';
 import { fmtBytes } from '@contract';
 import { makeDirs } from '../../fs/paths';
 import { hubRepoPage, refusalHint, sendsToken } from './hub';
+import { networkFailureText } from './network-words';
 
 export type DownloadErrorCode = 'checksum' | 'size' | 'http' | 'network' | 'disk-space' | 'aborted';
 
@@ -557,7 +558,8 @@ export async function download(opts: DownloadOptions): Promise<DownloadResult> {
           }
           // a transient network failure of ours (a dropped connection, a stall) says how often it was tried, as fetch's own do
           if (e instanceof DownloadError && !(e.code === 'network' && e.retry)) throw e;
-          const what = (e as Error).message.startsWith(`${url}: `) ? (e as Error).message.slice(url.length + 2) : (e as Error).message;
+          const said = networkFailureText(e);
+          const what = said.startsWith(`${url}: `) ? said.slice(url.length + 2) : said;
           throw new DownloadError('network', `${url}: ${what} (it gave up after ${retries} retries${bytes > 0 ? `; the ${fmtBytes(bytes)} downloaded are kept` : ''})`);
         }
         // Retry-After is waited in full (up to maxRetryAfter, above); only the computed backoff is capped at maxBackoff
@@ -565,7 +567,7 @@ export async function download(opts: DownloadOptions): Promise<DownloadResult> {
         const why = retryAfter !== undefined
           ? `${busy} and asked to wait ${fmtWait(delay)} (Retry-After)`
           : status !== undefined && (status === 403 || status === 410) ? 'asking for a fresh download link'
-          : status !== undefined ? `HTTP ${status}` : `${(e as Error).message.replace(/^\S+: /, '')}`;
+          : status !== undefined ? `HTTP ${status}` : `${networkFailureText(e).replace(/^\S+: /, '')}`;
         emit('waiting', true, { waitMs: delay, message: delay >= 1000 ? `${why}; retrying at ${clockTime(Date.now() + delay)} (in ${fmtWait(delay)})` : why });
         await pause(delay, signal).catch(() => { throw aborted(signal!); });
       } finally {

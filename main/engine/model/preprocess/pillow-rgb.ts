@@ -456,6 +456,57 @@ export function isArithmeticJpeg(b: Uint8Array): boolean {
   return false;
 }
 
+/**
+ * Whether `b` (a whole file) is a JPEG (starts with SOI, FF D8) that ends before its end-of-image marker (EOI, FF D9):
+ * a cover whose download or copy did not finish. The marker segments are walked by their lengths (an EXIF thumbnail's
+ * own EOI inside APP1 is skipped with it) and each scan's entropy-coded data up to its next marker (T.81 B.1.1.5:
+ * FF 00 is a stuffed byte, FF D0–D7 a restart marker, FF FF fill), for every scan of a progressive file. Pillow
+ * (`ImageFile.load` without LOAD_TRUNCATED_IMAGES, as the reference's loader runs) refuses such a file, "image file is
+ * truncated", also where only the EOI is missing; ffmpeg 5.1's mjpeg decoder fills the rest of the picture in and says
+ * nothing but a warning ("overread", "EOI missing, emulating"). Bytes after the EOI (trailing data) are no matter to
+ * either. False for any file that is no JPEG. Pure.
+ */
+export function jpegCutShort(b: Uint8Array): boolean {
+  const buf = Buffer.from(b.buffer, b.byteOffset, b.length);
+  if (buf.length < 2 || buf[0] !== 0xff || buf[1] !== 0xd8) return false;
+  let p = 2;
+  while (p + 2 <= buf.length) {
+    if (buf[p] !== 0xff) return false; // not a marker where one must be: no JPEG this walk can read (left to the decoders)
+    const m = buf[p + 1]!;
+    if (m === 0xff) {
+      p++; // fill byte before a marker
+      continue;
+    }
+    if (m === 0xd9) return false; // EOI: the image is whole
+    if (m === 0x01 || (m >= 0xd0 && m <= 0xd7)) {
+      p += 2; // TEM, RSTn: no length
+      continue;
+    }
+    if (p + 4 > buf.length) return true;
+    const end = p + 2 + buf.readUInt16BE(p + 2);
+    if (end > buf.length) return true;
+    p = end;
+    if (m !== 0xda) continue;
+    // SOS: the entropy-coded data runs to the next marker that is neither a stuffed byte nor a restart marker
+    for (;;) {
+      const ff = buf.indexOf(0xff, p);
+      if (ff < 0 || ff + 1 >= buf.length) return true;
+      const n = buf[ff + 1]!;
+      if (n === 0x00 || (n >= 0xd0 && n <= 0xd7)) {
+        p = ff + 2;
+        continue;
+      }
+      if (n === 0xff) {
+        p = ff + 1;
+        continue;
+      }
+      p = ff;
+      break;
+    }
+  }
+  return true;
+}
+
 function jpegPath(b: Buffer): PillowPath | null {
   let p = 2;
   let adobeRgb = false;
