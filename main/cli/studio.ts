@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { z } from 'zod';
-import { codecText, GenerationOptions, lyricsSummary, methods, movedText, replayGainText, resumedText, narrowBpmRangeNote, PICTURE_TYPES, parseBpmRange, promptCutText, StudioError, toErrorData, videoSizeText, type BpmRange, type ErrorCode, type LibraryTrack, type ProbeResult, type ScanState } from '@contract';
+import { codecText, enCount, GenerationOptions, lyricsSummary, methods, movedText, nothingScannedText, replayGainText, resumedText, skippedText, narrowBpmRangeNote, PICTURE_TYPES, parseBpmRange, promptCutText, StudioError, toErrorData, videoSizeText, type BpmRange, type ErrorCode, type LibraryTrack, type ProbeResult, type ScanState } from '@contract';
 import { DATA_FOLDER_IN_USE_EXIT } from '../data-lock';
 import { isInside, writeCheck } from '../engine/fs/paths';
 import { defaultPack } from '../engine/model/default-pack';
@@ -291,7 +291,7 @@ export function formatProbe(p: ProbeResult): string {
   }
   const rg = replayGainText(p.tags.replayGain);
   if (rg) lines.push(`  replaygain  ${rg}`);
-  const ly = lyricsSummary(p.tags.lyrics);
+  const ly = lyricsSummary(p.tags.lyrics, enCount);
   if (ly) lines.push(`  lyrics      ${ly} (the text: --json)`);
   const b = p.tags.broadcast;
   if (b) {
@@ -637,12 +637,13 @@ async function analyzeCommand(argv: string[]): Promise<void> {
     const skipped = end.skipped ?? { count: 0, files: [] };
     // files left out by choice go to stderr (stdout keeps one record per track, --json or not)
     if (skipped.count) {
-      process.stderr.write(`studio: skipped: ${skipped.count} ${skipped.count === 1 ? 'file' : 'files'}\n`);
+      // the one summary the scan bar shows too (skippedText: files and folders apart, each reason counted)
+      process.stderr.write(`studio: ${shownText(skippedText(skipped, enCount))}\n`);
       for (const f of skipped.files) process.stderr.write(`  ${shownPath(f.path)}: ${shownText(f.reason)}\n`);
-      if (skipped.count > skipped.files.length) process.stderr.write(`  … and ${skipped.count - skipped.files.length} more\n`);
+      if (skipped.count > skipped.files.length) process.stderr.write(`  … and ${enCount(skipped.count - skipped.files.length)} more\n`);
     }
     // rows that followed their files to a new name (a rename since the last run on this library): said, not silent
-    if (end.moved) process.stderr.write(`studio: ${movedText(end.moved)} since the last run on this library: their analysis, crates, cues and chat kept.\n`);
+    if (end.moved) process.stderr.write(`studio: ${movedText(end.moved, enCount)} since the last run on this library: their analysis, crates, cues and chat kept.\n`);
     // the rows of the given paths (a --db library may hold others)
     const under = (p: string) => paths.some((a) => isInside(p, a));
     let total = 0;
@@ -686,6 +687,10 @@ async function analyzeCommand(argv: string[]): Promise<void> {
         else process.stdout.write(analyzeText(t, { name, tempoReason: reason, keyReason, range, tempoSections: sections, keySections, tagged: d?.tagged ?? null }));
       }
     }
+    // nothing scanned because the library folder named is not there (an unplugged drive): the scan bar's words (scan40);
+    // by the scan's own count (its kept rows are printed above, as the library keeps them)
+    const nothing = nothingScannedText(end, enCount);
+    if (nothing) process.stderr.write(`studio: ${shownText(nothing)}\n`);
     // nothing found to analyse (an empty or mistyped folder, a folder of playlists) and nothing went wrong: said, not silence
     if (total === 0 && end.state !== 'cancelled' && end.problems.length === 0) {
       process.stderr.write(`studio: no audio or video files found in ${paths.map((p) => (shownPath(p) === p ? `"${p}"` : shownPath(p))).join(', ')}: nothing analysed.\n`);
@@ -751,7 +756,7 @@ async function runScan(engine: EngineHost, paths: string[], progress: boolean, c
           if (cancelled() && !ended(first)) void engine.call('library:scan-control', { action: 'cancel' }).catch(() => undefined);
           // the last run on this database was killed mid-way (not this run's own engine restart, said below): said once
           if (first.resumed && attempt === 0) {
-            process.stderr.write(`${progress ? '\r\x1b[K' : ''}studio: ${resumedText(first.resumed)} when the last run on this database stopped (killed, crashed, or the machine lost power); those are kept and not analysed again.\n`);
+            process.stderr.write(`${progress ? '\r\x1b[K' : ''}studio: ${resumedText(first.resumed, enCount)} when the last run on this database stopped (killed, crashed, or the machine lost power); those are kept and not analysed again.\n`);
           }
           if (ended(first)) return settle(first);
           const seen = early.find((s) => s.jobId === jobId && ended(s));

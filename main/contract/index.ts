@@ -23,3 +23,4 @@ export * from './forward';
 export * from './media-spans';
 export * from './video-size';
 export * from './bidi';
+export * from './scan-text';

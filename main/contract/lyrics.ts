@@ -1,6 +1,7 @@
 /**
  * A track's lyrics (Tags.lyrics) summed up in the words the track view and `studio probe` share. Pure.
  */
+import type { CountText } from './scan-text';
 
 /** the lyrics' shape as Tags.lyrics states it (main/contract/methods.ts; read by main/engine/media/lyrics.ts) */
 export interface LyricsSummaryInput {
@@ -52,14 +53,14 @@ export function lyricsVersions(l: LyricsSummaryInput | undefined | null): Lyrics
  * "24 lines, timed, from Song.lrc" / "12 lines, from the tags" / "24 lines, timed, from the tags (eng)"; where the
  * file holds other versions, what they are: "12 lines, from the tags (eng); also deu, jpn, timed" (lyricsVersionLabel,
  * " · " between them); null without lyrics. A line is a non-blank line of the text (timed lyrics: a timed line with
- * words, isInstrumentalLine).
+ * words, isInstrumentalLine). `count` writes the line count (scan-text.ts' rule: the CLI's enCount, the page's fmtCount).
  */
-export function lyricsSummary(l: LyricsSummaryInput | undefined | null): string | null {
+export function lyricsSummary(l: LyricsSummaryInput | undefined | null, count: CountText): string | null {
   if (!l) return null;
   const n = lineCount(l);
   const from = l.source === 'lrc' ? `from ${l.lrcFile ?? 'an LRC file beside it'}` : 'from the tags';
   const also = l.others?.length ? `; also ${l.others.map(lyricsVersionLabel).join(' · ')}` : '';
-  return `${n} line${n === 1 ? '' : 's'}${l.lines ? ', timed' : ''}, ${from}${l.language ? ` (${l.language})` : ''}${also}`;
+  return `${count(n)} line${n === 1 ? '' : 's'}${l.lines ? ', timed' : ''}, ${from}${l.language ? ` (${l.language})` : ''}${also}`;
 }
 
 /**

@@ -833,8 +833,20 @@ export const ScanState = z.object({
   startedAt: z.number().nullable(),
   /** folders that could not be read, symlink loops skipped, files that vanished, …; `code` says what kind */
   problems: z.array(ScanProblem),
-  /** files left out by choice (not audio, not a regular file), counted, with the reason; `files` holds the first 500 */
-  skipped: z.object({ count: z.number(), files: z.array(z.object({ path: z.string(), reason: z.string() })) }).optional(),
+  /**
+   * paths left out by choice (not audio, not a regular file, a hidden or system folder, the studio's own data folder):
+   * `count` all of them, `folders` how many of those are folders (left unwalked; absent: none), `files` the first 500
+   * paths with their reason (`folder` set on a folder), `groups` every reason counted over the whole scan (SkipGroup of
+   * scan-text.ts: its plural words, whether folders; absent from a state made before scan40). Said by skippedText.
+   */
+  skipped: z
+    .object({
+      count: z.number(),
+      folders: z.number().int().min(0).optional(),
+      files: z.array(z.object({ path: z.string(), reason: z.string(), folder: z.boolean().optional() })),
+      groups: z.array(z.object({ reason: z.string(), many: z.string().optional(), count: z.number().int().min(1), folder: z.boolean().optional() })).optional(),
+    })
+    .optional(),
   /**
    * This job took up a scan that ended without finishing (the engine, the app, `studio serve` or `studio analyze --db`
    * running it was killed or crashed, the power went; not one the user paused): of the `total` files it had found,
@@ -851,16 +863,6 @@ export const ScanState = z.object({
   ...StateOrder.shape,
 });
 export type ScanState = z.infer<typeof ScanState>;
-
-/** The words for ScanState.moved, the scan bar's and `studio analyze`'s: "3 files followed as moved or renamed". */
-export function movedText(n: number): string {
-  return `${n.toLocaleString('en')} ${n === 1 ? 'file' : 'files'} followed as moved or renamed`;
-}
-
-/** The words for ScanState.resumed, the scan bar's and `studio analyze --db`'s: "Resumed after an interruption: 14 of 16 files were done". */
-export function resumedText(r: { done: number; total: number }): string {
-  return `Resumed after an interruption: ${r.done.toLocaleString('en')} of ${r.total.toLocaleString('en')} ${r.total === 1 ? 'file was' : 'files were'} done`;
-}
 
 export const TrackDetail = z.object({
   track: LibraryTrack,

@@ -31,6 +31,13 @@ describe('library: the rows of a library folder that is not there are marked mis
     try {
       await page.locator(`[data-testid=library-folder][data-path="${dir}"] [data-testid=folder-rescan]`).click();
       await page.locator('[data-testid=scan-progress][data-state=finished]').waitFor();
+      // the scan bar says why nothing was scanned, naming the folder, in place of "0 / 0" (scan40: it read
+      // "Scan finished 0 / 0" and only the ⚠ toggle's "1 not there (library folders: …)")
+      assert.equal(
+        (await page.getByTestId('scan-nothing').innerText()).trim(),
+        `Nothing scanned: the library folder "${dir}" is not there (an unplugged drive, moved or deleted?); its tracks are kept.`,
+      );
+      assert.equal(await page.getByTestId('scan-counts').count(), 0, 'no "0 / 0"');
       // the table reads its rows again when the folder's status changes (library:changed): all five marked
       await absentRows.nth(4).waitFor();
       assert.equal(await absentRows.count(), 5);
@@ -66,6 +73,7 @@ describe('library: the rows of a library folder that is not there are marked mis
     // plugged in again: its Rescan clears every mark, the same rows
     await page.locator(`[data-testid=library-folder][data-path="${dir}"] [data-testid=folder-rescan]`).click();
     await page.locator('[data-testid=scan-progress][data-state=finished]').waitFor();
+    assert.equal(await page.getByTestId('scan-nothing').count(), 0, 'scanned again: no "Nothing scanned"');
     await page.waitForFunction(() => (globalThis as unknown as { document: { querySelectorAll(s: string): { length: number } } }).document.querySelectorAll('[data-testid=library-row][data-absent]').length === 0);
     await lib.waitForTotal(5);
     assert.deepEqual(await ids(), before);

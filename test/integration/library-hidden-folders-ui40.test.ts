@@ -18,8 +18,8 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { ScanState } from '@contract';
 import type { EngineHost } from '../../main/engine-host';
-import { HIDDEN_FOLDER_REASON } from '../../main/engine/library/walk';
-import { PLAYLIST_REASON } from '../../main/engine/library/sniff';
+import { HIDDEN_FOLDER_REASON, HIDDEN_FOLDERS_REASON } from '../../main/engine/library/walk';
+import { PLAYLIST_REASON, PLAYLISTS_REASON } from '../../main/engine/library/sniff';
 import { startTestEngine, until } from '../helpers/engine';
 import { ROOT, toneFile } from '../helpers/media';
 
@@ -56,7 +56,8 @@ describe('library: hidden and system folders are not music; a playlist names Imp
     assert.equal(r.status, 0, r.stderr);
     const paths = r.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { path: string }).path.slice(home.length + 1));
     assert.deepEqual(paths, ['Music/keep.mp3'], r.stderr);
-    assert.match(r.stderr, /skipped: 7 files/);
+    // scan40: files and folders apart, each group plural (before: "skipped: 7 files")
+    assert.ok(r.stderr.includes(`studio: 4 files, 3 folders skipped: 4 ${PLAYLISTS_REASON} · 3 ${HIDDEN_FOLDERS_REASON}\n`), r.stderr);
     for (const folder of ['.local', '$RECYCLE.BIN', 'System Volume Information'])
       assert.ok(r.stderr.includes(`${join(home, folder)}: ${HIDDEN_FOLDER_REASON}`), `${folder}: ${r.stderr}`);
     for (const p of PLAYLIST_FILES) assert.ok(r.stderr.includes(`${join(home, 'Music', p)}: ${PLAYLIST_REASON}`), `${p}: ${r.stderr}`);

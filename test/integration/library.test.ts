@@ -425,7 +425,7 @@ describe('library: files of every kind, pipes, odd names, killed and read-only r
       assert.equal(o.error, null, o.path);
       assert.ok(Math.abs(o.durationSec - 2) < 0.1, `${o.path}: ${o.durationSec}`);
     }
-    assert.match(r.stderr, /skipped: 2 files/);
+    assert.match(r.stderr, /studio: 2 files skipped: 1 not a regular file \(named pipe\) · 1 not audio \(\.txt file\)\n/);
     assert.match(r.stderr, /notes\.txt: not audio \(\.txt file\)/);
     assert.match(r.stderr, /pipe\.flac: not a regular file \(named pipe\)/);
   });

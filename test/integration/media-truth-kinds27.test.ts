@@ -318,7 +318,7 @@ describe('kind 2: what a scan meets in a music folder', () => {
       assert.equal(r.audio, false);
       assert.match((r as { reason: string }).reason, /^unfinished \(\.(part|crdownload|tmp): a file still being downloaded or written\)$/);
     }
-    assert.match(cli.stderr, /skipped: 3 files/);
+    assert.match(cli.stderr, /studio: 3 files skipped: 1 unfinished \(\.\w+: a file still being downloaded or written\)/);
     for (const ext of ['part', 'crdownload', 'tmp']) assert.match(cli.stderr, new RegExp(`\\.${ext}: unfinished \\(\\.${ext}: a file still being downloaded or written\\)`));
     assert.doesNotMatch(cli.stderr, /not audio/);
     const audio = [...rendered, 'vbr.aac', 'ring.m4r', 'voice.3ga', 'clip.weba', 'sun.snd', 'creative.voc', 'LOUD.MP3', 'noext', 'piped.wav', 'speech.sph', 'covr.m4a', ...(has('oggenc') ? ['mixed.ogg'] : [])];

@@ -11,7 +11,7 @@ import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
-import { currentLyricLine, gainText, lyricsSummary, lyricsVersionLabel, lyricsVersions, replayGainAgreement, replayGainText } from '@contract';
+import { currentLyricLine, enCount, gainText, lyricsSummary, lyricsVersionLabel, lyricsVersions, replayGainAgreement, replayGainText } from '@contract';
 import { LYRICS_MAX_OTHERS, sidecarLrcNames } from '../../main/engine/media/lyrics';
 import { probeFile } from '../../main/engine/media/probe';
 import { ff, OUTPUT, ROOT, setOpusHeaderGain } from '../helpers/media';
@@ -299,7 +299,7 @@ t.save(${JSON.stringify(file('forty.mp3'))})
     // before: the first alone; nothing said that the German and Japanese ones were there
     const k = await lyricsOf('kid3-three.mp3');
     assert.deepEqual(k, { text: 'English one\nEnglish two', source: 'tags', language: 'eng', others: [{ text: 'Deutsch eins', source: 'tags', language: 'deu' }, { text: '日本語の歌詞', source: 'tags', language: 'jpn' }] });
-    assert.equal(lyricsSummary(k), '2 lines, from the tags (eng); also deu · jpn');
+    assert.equal(lyricsSummary(k, enCount), '2 lines, from the tags (eng); also deu · jpn');
     const m = await lyricsOf('mid3v2-three.mp3');
     assert.deepEqual(lyricsVersions(m).map((v) => [v.language, v.text, v.description]).sort(), [['deu', 'Deutsche Worte', undefined], ['eng', 'English words', 'Verse'], ['jpn', '日本語', undefined]]);
     assert.deepEqual(lyricsVersions(m).map(lyricsVersionLabel).sort(), ['deu', 'eng “Verse”', 'jpn']);

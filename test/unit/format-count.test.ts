@@ -7,7 +7,7 @@ import { join, relative } from 'node:path';
 import { test } from 'node:test';
 import { countOf, fmtCount } from '../../renderer/src/lib/format';
 import { importToast } from '../../renderer/src/lib/playlist-import';
-import { skippedSummary } from '../../renderer/src/lib/library-notes';
+import { skippedText } from '@contract';
 
 const ROOT = join(import.meta.dirname, '../..');
 const grouped = (n: number) => new Intl.NumberFormat().format(n);
@@ -26,7 +26,7 @@ test('a playlist import\'s toast and the scan\'s skipped summary group their cou
   const { message } = importToast(r as unknown as Parameters<typeof importToast>[0]);
   assert.match(message, new RegExp(`^${grouped(12000)} of ${grouped(12345)} entries added \\(${grouped(1200)} listed twice\\)\\.`));
   assert.match(message, new RegExp(`Not added: ${grouped(1345)} — .*, and ${grouped(1342)} more\\.$`));
-  assert.equal(skippedSummary(Array.from({ length: 1500 }, () => ({ reason: 'not audio (.txt file)' }))), `${grouped(1500)} not audio (.txt file)`);
+  assert.equal(skippedText({ count: 1500, groups: [{ reason: 'not audio (.txt file)', many: 'not audio (.txt files)', count: 1500 }] }, fmtCount), `${grouped(1500)} files skipped: ${grouped(1500)} not audio (.txt files)`);
 });
 
 test('no other number formatting in the renderer: toLocaleString / Intl.NumberFormat only in lib/format.ts', () => {

@@ -8,7 +8,7 @@ import { copyFileSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { storedProblems } from '../../main/engine/library/job';
-import { CUE_SHEET_REASON, sniffAudio } from '../../main/engine/library/sniff';
+import { CUE_SHEET_REASON, CUE_SHEETS_REASON, sniffAudio } from '../../main/engine/library/sniff';
 import { problemsSummary } from '../../renderer/src/lib/library-notes';
 import { walkFolder, type Found, type Problem, type Skip } from '../../main/engine/library/walk';
 import { OUTPUT, imageFile, media } from '../helpers/media';
@@ -32,7 +32,7 @@ test('named pipes are skipped with the reason, without being opened; a name that
   writeFileSync(latin1, 'x');
   const { files, problems, skips } = await walk(root);
   assert.deepEqual(files.map((f) => f.path), [join(root, 'ok.flac')]);
-  assert.deepEqual(skips, [{ path: join(root, 'pipe.mp3'), reason: 'not a regular file (named pipe)' }]);
+  assert.deepEqual(skips, [{ path: join(root, 'pipe.mp3'), reason: 'not a regular file (named pipe)', many: 'not regular files (named pipes)' }]);
   assert.equal(problems.length, 1, JSON.stringify(problems));
   assert.match(problems[0].message, /not valid UTF-8 \(bytes 63 61 66 e9 2e 6d 70 33\)/);
   assert.equal(problems[0].code, 'UNREADABLE');
@@ -77,9 +77,9 @@ test('sniff: audio in any container ffmpeg reads is audio whatever its name; tex
   writeFileSync(join(root, 'random.bin'), Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) & 255)));
   // tester19: a CUE sheet beside one big FLAC of a whole album was skipped as "not audio (.cue file)", which never said
   // that the album is then one track (its tracks are not split); now the reason says so, in the scan bar and in analyze
-  assert.deepEqual(await sniffAudio(join(root, 'album.cue'), 60), { audio: false, reason: CUE_SHEET_REASON });
+  assert.deepEqual(await sniffAudio(join(root, 'album.cue'), 60), { audio: false, reason: CUE_SHEET_REASON, many: CUE_SHEETS_REASON });
   assert.match(CUE_SHEET_REASON, /^CUE sheet \(not split: the audio file it names is analysed as one whole track\)$/);
-  assert.deepEqual(await sniffAudio(join(root, 'ALBUM.CUE'), 60), { audio: false, reason: CUE_SHEET_REASON });
+  assert.deepEqual(await sniffAudio(join(root, 'ALBUM.CUE'), 60), { audio: false, reason: CUE_SHEET_REASON, many: CUE_SHEETS_REASON });
   assert.deepEqual(await sniffAudio(join(root, 'README'), 18), { audio: false, reason: 'not audio (text)' });
   assert.deepEqual(await sniffAudio(join(root, 'folder.jpg.bak'), 1000), { audio: false, reason: 'not audio (image/png)' });
   const r = await sniffAudio(join(root, 'random.bin'), 4096);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { openFolderOptions } from '../../main/electron/shell-methods';
 import { emptyForm, parseFilter, shortKey } from '../../renderer/src/lib/library-filter';
-import { beatGridChange, beatGridTempo, certainty, certaintyNote, confidenceText, foldedTempo, problemsSummary, skippedSummary } from '../../renderer/src/lib/library-notes';
+import { beatGridChange, beatGridTempo, certainty, certaintyNote, confidenceText, foldedTempo, problemsSummary } from '../../renderer/src/lib/library-notes';
 
 describe('library UI logic', () => {
   it('turns the filter form into a LibraryFilter: ranges open on one side, keys passed on as typed', () => {
@@ -134,8 +134,6 @@ describe('library UI logic', () => {
     // as "1 gone (deleted, or a broken link)", as if a file had gone, beside the folder's own "missing" note
     const missing = [{ path: '/media/usb/Music', message: 'Library folder is missing (unplugged drive, moved or deleted). Its tracks are kept.', code: 'NOT_FOUND' as const, kind: 'folder-missing' as const }, problems[1]];
     assert.equal(problemsSummary(missing), '1 not there (library folders: their tracks are kept) · 1 gone (deleted, or a broken link)');
-    const skipped = [{ reason: 'not audio (.txt file)' }, { reason: 'not a regular file (named pipe)' }, { reason: 'not audio (.txt file)' }];
-    assert.equal(skippedSummary(skipped), '2 not audio (.txt file) · 1 not a regular file (named pipe)');
   });
 
   it('shortens key names for the key-strength plot', () => {

@@ -13,7 +13,7 @@
  * (catchUp) walks them for what changed while the studio was closed.
  */
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { StudioError, toErrorData, type LibraryFolder, type ScanState } from '@contract';
+import { StudioError, toErrorData, type LibraryFolder, type ScanState, type SkipGroup } from '@contract';
 import type { EngineContext } from '../context';
 import { StateStamper } from '../state-order';
 import type { LibRow } from '../db/tracks';
@@ -49,7 +49,8 @@ interface Job {
   failed: number;
   current: string | null;
   problems: Problem[];
-  skipped: { count: number; files: Skip[] };
+  /** every skip counted (`folders` of them folders), the first MAX_SKIPS_LISTED listed, every reason counted in `groups` (by its words) */
+  skipped: { count: number; folders: number; files: Skip[]; groups: Map<string, SkipGroup> };
   startedAt: number;
   runStart: number;
   audioSec: number;
@@ -335,7 +336,12 @@ export class LibraryScanner {
       etaSec: eta !== null && j.state === 'running' ? Math.round(eta * 10) / 10 : null,
       startedAt: j.startedAt,
       problems: j.problems.slice(0, 500),
-      skipped: { count: j.skipped.count, files: j.skipped.files.slice(0, MAX_SKIPS_LISTED) },
+      skipped: {
+        count: j.skipped.count,
+        ...(j.skipped.folders ? { folders: j.skipped.folders } : {}),
+        files: j.skipped.files.slice(0, MAX_SKIPS_LISTED).map((f) => ({ path: f.path, reason: f.reason, ...(f.folder ? { folder: true } : {}) })),
+        groups: [...j.skipped.groups.values()].map((g) => ({ ...g })),
+      },
       ...(j.resumed ? { resumed: j.resumed } : {}),
       ...(j.moved ? { moved: j.moved } : {}),
     };
@@ -549,7 +555,7 @@ export class LibraryScanner {
     const now = Date.now();
     return {
       id, kind, folderIds, state: 'running', queue: [], inflight: 0, total: 0, done: 0, failed: 0, current: null, problems: [],
-      skipped: { count: 0, files: [] }, startedAt: now, runStart: now, audioSec: 0, processed: 0, controller: new AbortController(), resume: null, rows: null, retag: [],
+      skipped: { count: 0, folders: 0, files: [], groups: new Map() }, startedAt: now, runStart: now, audioSec: 0, processed: 0, controller: new AbortController(), resume: null, rows: null, retag: [],
       retagLeft: 0, retagSec: 0, retagRead: 0, catchUp: false, watcher: false, heard: false, stored: false,
       resumed: null,
       moved: 0,
@@ -634,7 +640,12 @@ export class LibraryScanner {
 
   private skip(job: Job, s: Skip): void {
     job.skipped.count++;
+    if (s.folder) job.skipped.folders++;
     if (job.skipped.files.length < MAX_SKIPS_LISTED) job.skipped.files.push(s);
+    // every reason counted over the whole scan, not only over the listed first 500 (skippedText's groups)
+    const g = job.skipped.groups.get(s.reason);
+    if (g) g.count++;
+    else job.skipped.groups.set(s.reason, { reason: s.reason, ...(s.many ? { many: s.many } : {}), count: 1, ...(s.folder ? { folder: true } : {}) });
   }
 
   /** Walk `root`: listed media files at once, other files sniffed; skips and problems recorded on the job. */
@@ -668,7 +679,7 @@ export class LibraryScanner {
       if (job.controller.signal.aborted) break;
       const r = await sniffAudio(f.path, f.size, job.controller.signal, f.mtimeMs);
       if (r.audio) found.push(f);
-      else this.skip(job, { path: f.path, reason: r.reason });
+      else this.skip(job, { path: f.path, reason: r.reason, ...(r.many && { many: r.many }) });
     }
     return { found, badDirs };
   }
@@ -958,7 +969,7 @@ export class LibraryScanner {
         const f = { path: p, folderId: folder.id, size: t.size, mtimeMs: t.mtimeMs, ...(await this.fileId(job, p, t)) };
         const r = await sniffAudio(p, t.size, job.controller.signal, t.mtimeMs);
         if (r.audio) found.push(f);
-        else this.skip(job, { path: p, reason: r.reason });
+        else this.skip(job, { path: p, reason: r.reason, ...(r.many && { many: r.many }) });
       }
     }
     // a library folder itself gone (renamed away, an unplugged drive) or no longer readable (libraryFolderState): its
@@ -1107,7 +1118,13 @@ export class LibraryScanner {
       // a name that is not UTF-8, given on the command line: the file exists, but no string names it
       const undecodable = st instanceof Error && st.code === 'ENOENT' ? undecodableName(p) : null;
       if (undecodable) job.problems.push({ path: p, code: 'UNREADABLE', message: notUtf8Message(undecodable) });
-      else if (st instanceof Error) {
+      else if (st instanceof Error && st.code === 'ENOENT' && folders.some((f) => f.path === p)) {
+        // a library folder itself, named (`studio analyze --data-dir DIR /media/usb/Music`) and not there: the problem a
+        // Rescan of it makes (its kind folder-missing: the summary says "Nothing scanned: …", nothingScannedText), its
+        // rows kept and marked missing (scan40: a bare "does not exist" before, the folder's rows left marked 'ok')
+        this.folderStatus(folders.find((f) => f.path === p)!, 'missing');
+        job.problems.push(libraryFolderProblem(p, true));
+      } else if (st instanceof Error) {
         const gone = st.code === 'ENOENT' || st.code === 'ENOTDIR';
         // a file of a library folder that is not there (an unplugged drive): its folder named, and that its row is kept
         const why = await absentFolderNote(p, folders);

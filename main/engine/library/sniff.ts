@@ -66,6 +66,8 @@ const APPLE_DOUBLE_REASON = 'not audio (macOS AppleDouble metadata: the "._" com
  * of it). One text for every sheet, so the scan bar counts them in one group.
  */
 export const CUE_SHEET_REASON = 'CUE sheet (not split: the audio file it names is analysed as one whole track)';
+/** CUE_SHEET_REASON for more than one (the scan's skipped summary, skippedText) */
+export const CUE_SHEETS_REASON = 'CUE sheets (not split: the audio file each names is analysed as one whole track)';
 
 /**
  * Why a playlist (PLAYLIST_EXTENSIONS: .m3u, .m3u8, .pls, .xspf) in a library folder is left out, naming what makes it
@@ -74,8 +76,11 @@ export const CUE_SHEET_REASON = 'CUE sheet (not split: the audio file it names i
  * and `studio analyze`'s "skipped:" lines both print it.
  */
 export const PLAYLIST_REASON = 'playlist (not a track: Import playlist… in the Library, or studio crate import PLAYLIST, makes it a crate)';
+/** PLAYLIST_REASON for more than one (the scan's skipped summary, skippedText: "3 playlists (…)", not "3 playlist (…)") */
+export const PLAYLISTS_REASON = 'playlists (not tracks: Import playlist… in the Library, or studio crate import PLAYLIST, makes each a crate)';
 
-export type SniffResult = { audio: true; how: string } | { audio: false; reason: string };
+/** `reason`: why it is not audio, for one file; `many`: the same for more than one where the words differ (skippedText) */
+export type SniffResult = { audio: true; how: string } | { audio: false; reason: string; many?: string };
 
 /** valid UTF-8 (or ASCII) without NUL bytes: a text file (cue sheet, log, playlist, notes) */
 function looksLikeText(head: Uint8Array): boolean {
@@ -98,12 +103,12 @@ function looksLikeText(head: Uint8Array): boolean {
 export async function sniffAudio(path: string, size: number, signal?: AbortSignal, mtimeMs?: number): Promise<SniffResult> {
   const ext = extOf(path);
   if (MEDIA.has(ext) && !isAppleDoubleName(path)) return { audio: true, how: 'extension' };
-  if (IMAGES.has(ext)) return { audio: false, reason: 'not audio (an image)' };
-  if (ext === 'cue') return { audio: false, reason: CUE_SHEET_REASON };
-  if (PLAYLISTS.has(ext)) return { audio: false, reason: PLAYLIST_REASON };
-  if (NOT_AUDIO.has(ext)) return { audio: false, reason: `not audio (.${ext} file)` };
-  if (UNFINISHED.has(ext)) return { audio: false, reason: `unfinished (.${ext}: a file still being downloaded or written)` };
-  if (size === 0) return { audio: false, reason: 'not audio (empty file)' };
+  if (IMAGES.has(ext)) return { audio: false, reason: 'not audio (an image)', many: 'not audio (images)' };
+  if (ext === 'cue') return { audio: false, reason: CUE_SHEET_REASON, many: CUE_SHEETS_REASON };
+  if (PLAYLISTS.has(ext)) return { audio: false, reason: PLAYLIST_REASON, many: PLAYLISTS_REASON };
+  if (NOT_AUDIO.has(ext)) return { audio: false, reason: `not audio (.${ext} file)`, many: `not audio (.${ext} files)` };
+  if (UNFINISHED.has(ext)) return { audio: false, reason: `unfinished (.${ext}: a file still being downloaded or written)`, many: `unfinished (.${ext}: files still being downloaded or written)` };
+  if (size === 0) return { audio: false, reason: 'not audio (empty file)', many: 'not audio (empty files)' };
   const known = mtimeMs === undefined ? undefined : verdicts.get(path);
   if (known && known.size === size && known.mtimeMs === mtimeMs) return known.result;
   const result = await sniffContent(path, size, signal);

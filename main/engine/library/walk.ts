@@ -28,8 +28,12 @@ export interface Found {
 /** Something the scan could not do: the contract's ScanProblem (its code, and its kind where it has one). */
 export type Problem = ScanProblem;
 
-/** A file left out by choice, with why ("not a regular file (named pipe)", "not audio (PNG image)"). */
-export type Skip = { path: string; reason: string };
+/**
+ * A path left out by choice, with why ("not a regular file (named pipe)", "not audio (PNG image)"): `many` the same
+ * words for more than one where they differ ("hidden or system folders (…)"), `folder` set for a folder left unwalked
+ * (the scan's summary counts files and folders apart: skippedText).
+ */
+export type Skip = { path: string; reason: string; many?: string; folder?: boolean };
 
 export interface WalkSink {
   /** a regular file (its extension is not checked here) */
@@ -54,6 +58,12 @@ export interface WalkSink {
  */
 const SYSTEM_FOLDERS = new Set(['$recycle.bin', 'recycler', 'system volume information', 'lost+found']);
 export const HIDDEN_FOLDER_REASON = 'hidden or system folder (not walked: a trash, settings or system folder; add it as a library folder to scan it)';
+/** HIDDEN_FOLDER_REASON for more than one (skippedText: "2 hidden or system folders (…)") */
+export const HIDDEN_FOLDERS_REASON = 'hidden or system folders (not walked: trash, settings or system folders; add one as a library folder to scan it)';
+/** the skip of a hidden or system folder below a library folder */
+const hiddenSkip = (path: string): Skip => ({ path, reason: HIDDEN_FOLDER_REASON, many: HIDDEN_FOLDERS_REASON, folder: true });
+/** the skip of a special file (`kind`: "named pipe", "socket", …; `how`: ", through a link" or "") */
+const specialSkip = (path: string, kind: string, how = ''): Skip => ({ path, reason: `not a regular file (${kind}${how})`, many: `not regular files (${kind}s${how})` });
 
 /** Whether a folder of this name (one path part) is left unwalked below a library folder (SYSTEM_FOLDERS, a "." name). */
 export function isHiddenFolderName(name: string): boolean {
@@ -146,7 +156,7 @@ export async function walkFolder(root: string, folderId: string | null, sink: Wa
     const realDir = await realpath(dir).catch(() => dir);
     const leftOut = sink.leaveOut?.(dir, realDir);
     if (leftOut) {
-      sink.skip({ path: dir, reason: leftOut });
+      sink.skip({ path: dir, reason: leftOut, folder: true });
       continue;
     }
     let entries: Dirent<Buffer>[];
@@ -171,13 +181,13 @@ export async function walkFolder(root: string, folderId: string | null, sink: Wa
         continue;
       }
       if (e.isDirectory()) {
-        if (isHiddenFolderName(name)) sink.skip({ path: p, reason: HIDDEN_FOLDER_REASON });
+        if (isHiddenFolderName(name)) sink.skip(hiddenSkip(p));
         else stack.push(p);
         continue;
       }
       const special = specialKind(e);
       if (special) {
-        sink.skip({ path: p, reason: `not a regular file (${special})` });
+        sink.skip(specialSkip(p, special));
         continue;
       }
       const t = await stat(p).catch((err: NodeJS.ErrnoException) => err);
@@ -188,7 +198,7 @@ export async function walkFolder(root: string, folderId: string | null, sink: Wa
       }
       if (t.isDirectory()) {
         // a link to a folder
-        if (isHiddenFolderName(name)) sink.skip({ path: p, reason: HIDDEN_FOLDER_REASON });
+        if (isHiddenFolderName(name)) sink.skip(hiddenSkip(p));
         else stack.push(p);
       }
       else if (t.isFile()) {
@@ -196,7 +206,7 @@ export async function walkFolder(root: string, folderId: string | null, sink: Wa
         const fileId = await fileIdentity(p, t, stable);
         sink.file({ path: p, folderId, size: t.size, mtimeMs: t.mtimeMs, realPath, ...(fileId && { fileId }) });
       }
-      else sink.skip({ path: p, reason: `not a regular file (${specialKind(t) ?? 'special file'}${e.isSymbolicLink() ? ', through a link' : ''})` });
+      else sink.skip(specialSkip(p, specialKind(t) ?? 'special file', e.isSymbolicLink() ? ', through a link' : ''));
     }
   }
   return { badDirs };

@@ -126,10 +126,3 @@ export function problemsSummary(problems: ScanState['problems']): string {
   }
   return [...groups].map(([what, n]) => `${fmtCount(n)} ${what}`).join(' · ');
 }
-
-/** The reasons files were skipped, counted: "5 not audio (.txt file) · 1 not a regular file (named pipe)". */
-export function skippedSummary(files: { reason: string }[]): string {
-  const groups = new Map<string, number>();
-  for (const f of files) groups.set(f.reason, (groups.get(f.reason) ?? 0) + 1);
-  return [...groups].sort((a, b) => b[1] - a[1]).map(([why, n]) => `${fmtCount(n)} ${why}`).join(' · ');
-}
