@@ -3,7 +3,7 @@ import { StudioError, type ModelMemory, type ModelStatus, type ProviderChoice } 
 import type { EngineContext } from '../context';
 import { getSetting, setSetting } from '../db/settings';
 import { ask, type AskRequest, type AskResult } from './ask';
-import { installedPacks, packsDirOf } from './catalog/catalog';
+import { damagedPacks, installedPacks, packsDirOf } from './catalog/catalog';
 import { GET_A_PACK, PACK_SETTING } from './default-pack';
 import { loadPack, packIdentityOf } from './pack';
 import { diagnostics } from './providers';
@@ -54,10 +54,18 @@ export class ModelService {
    */
   private noPackNote(): { head: string; message: string } {
     let names: string[] = [];
+    let damaged: ReturnType<typeof damagedPacks> = [];
     try {
       names = installedPacks(packsDirOf(this.ctx.dataDir, process.env)).map((p) => p.name);
+      damaged = damagedPacks(packsDirOf(this.ctx.dataDir, process.env));
     } catch {
       // a models folder that cannot be read lists nothing here; the Models panel says why
+    }
+    // none usable but one there whose manifest cannot be read: that, with why and what to do, not "No … installed"
+    // (the Models panel and `studio model list` list it so: model40)
+    if (!names.length && damaged.length) {
+      const head = damaged.length === 1 ? `A DeepResonance model pack is installed but damaged: ${damaged[0].name}.` : `${damaged.length} DeepResonance model packs are installed but damaged: ${damaged.map((d) => d.name).join(', ')}.`;
+      return { head, message: `${head} ${damaged.map((d) => d.problem).join(' ')}` };
     }
     if (!names.length) return { head: NO_PACK_HEAD, message: NO_PACK };
     const head = names.length === 1 ? `A DeepResonance model pack is installed and none is chosen: ${names[0]}.` : `${names.length} DeepResonance model packs are installed and none is chosen: ${names.join(', ')}.`;
