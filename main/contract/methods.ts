@@ -439,6 +439,12 @@ export const ModelStatus = z.object({
    */
   messageHead: z.string().optional(),
   packPath: z.string().nullable(),
+  /**
+   * the chosen pack's folder is gone (moved or deleted) while a model loaded from it is in memory: it still answers,
+   * until unloaded; these words say so and what to do (model40). Absent otherwise; once unloaded, `installed` is false
+   * and `message` says the folder is gone
+   */
+  packGone: z.string().optional(),
   pack: z
     .object({ name: z.string(), model: z.string(), variant: z.enum(['alpha', 'beta']), dtype: z.string(), llmQuant: z.string() })
     .nullable(),

@@ -193,6 +193,15 @@ export class PackError extends StudioError {
 const bad = (dir: string, reason: string, todo?: string) => new PackError(dir, reason, todo);
 
 /**
+ * The words for a chosen pack whose folder is gone (moved or deleted since it was chosen), with what to do: loadPack's
+ * refusal (MODEL_MISSING), and the chat pane's once a model loaded from it is unloaded (ModelService.status, model40).
+ * @param dir the pack folder as chosen
+ */
+export function packFolderGone(dir: string): string {
+  return `There is no model pack folder at "${dir}" (moved or deleted?). Choose the pack where it is now, or get one in the Models panel (or \`studio model get beta\`); \`studio model list\` shows the installed ones.`;
+}
+
+/**
  * The variant a pack folder's name states, as a Get names it (`deepresonance-beta-int4`): what a pack whose manifest
  * cannot be read is taken for. @returns 'alpha' | 'beta', or null for a folder named otherwise
  */
@@ -376,8 +385,7 @@ export async function loadPack(dirIn: string, opts: LoadPackOptions = {}): Promi
   const dir = resolve(dirIn);
   const manifestPath = join(dir, 'manifest.json');
   // (a chosen pack moved or deleted since: the chat shows this as it is — it says what to do, as NO_PACK_MESSAGE does)
-  if (!existsSync(dir))
-    throw new StudioError('MODEL_MISSING', `There is no model pack folder at "${dir}" (moved or deleted?). Choose the pack where it is now, or get one in the Models panel (or \`studio model get beta\`); \`studio model list\` shows the installed ones.`);
+  if (!existsSync(dir)) throw new StudioError('MODEL_MISSING', packFolderGone(dir));
   if (!statSync(dir).isDirectory()) {
     // a pack's own file given (its manifest.json, a graph): the folder that holds it is what is wanted
     const parent = dirname(dir);
