@@ -72,8 +72,12 @@ export function formatCatalog(c: ModelCatalog): string {
     const packs = Object.entries(e.packBytes).map(([q, b]) => `${q} ≈${fmtBytes(b)}`).join(', ');
     lines.push(`  to download: ${fmtBytes(e.downloadBytes)}; pack: ${packs}`);
     for (const k of e.packs) lines.push(`  installed: ${k.name} (${k.precision}, ${fmtBytes(k.bytes)}) ${k.path}`);
-    if (!e.packs.length) lines.push(`  installed: none — studio model get ${e.variant} --llama DIR`);
+    // a pack there whose manifest cannot be read: named with why and what to do, not "none" (tester40)
+    const damaged = c.damagedPacks.filter((d) => d.variant === e.variant);
+    for (const d of damaged) lines.push(`  installed, damaged: ${shownText(d.name)} — ${shownText(d.problem)}`);
+    if (!e.packs.length && !damaged.length) lines.push(`  installed: none — studio model get ${e.variant} --llama DIR`);
   }
+  for (const d of c.damagedPacks.filter((x) => x.variant === null)) lines.push('', `Damaged pack: ${shownText(d.name)} — ${shownText(d.problem)}`);
   if (c.job) lines.push('', `Get job: ${c.job.variant} ${c.job.precision} ${c.job.state} — ${c.job.message}`);
   return lines.join('\n');
 }

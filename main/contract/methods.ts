@@ -439,6 +439,12 @@ export const ModelStatus = z.object({
    */
   messageHead: z.string().optional(),
   packPath: z.string().nullable(),
+  /**
+   * the chosen pack's folder is gone (moved or deleted) while a model loaded from it is in memory: it still answers,
+   * until unloaded; these words say so and what to do (model40). Absent otherwise; once unloaded, `installed` is false
+   * and `message` says the folder is gone
+   */
+  packGone: z.string().optional(),
   pack: z
     .object({ name: z.string(), model: z.string(), variant: z.enum(['alpha', 'beta']), dtype: z.string(), llmQuant: z.string() })
     .nullable(),
@@ -1011,6 +1017,14 @@ export type CatalogPart = z.infer<typeof CatalogPart>;
 export const InstalledPack = z.object({ variant: ModelVariant, precision: z.string(), name: z.string(), path: z.string(), bytes: z.number() });
 export type InstalledPack = z.infer<typeof InstalledPack>;
 
+/**
+ * A pack folder under the models folder's `packs/` whose manifest.json is not JSON (damaged in place): there, but not
+ * usable. `variant` as its folder name states it (`deepresonance-beta-int4`), null where it does not; `problem` the
+ * refusal loading it gives, with what to do (a Get of that pack builds it again).
+ */
+export const DamagedPack = z.object({ variant: ModelVariant.nullable(), name: z.string(), path: z.string(), problem: z.string() });
+export type DamagedPack = z.infer<typeof DamagedPack>;
+
 export const CatalogEntry = z.object({
   variant: ModelVariant,
   model: z.string(),
@@ -1085,6 +1099,8 @@ export const ModelCatalog = z.object({
    */
   reserveBytes: z.number(),
   entries: z.array(CatalogEntry),
+  /** pack folders that are there but whose manifest cannot be read (not in any entry's `packs`): shown with why (model40) */
+  damagedPacks: z.array(DamagedPack),
   /** why exact sizes are not known (the Hub could not be reached), if so */
   sourcesNote: z.string().nullable(),
   /**

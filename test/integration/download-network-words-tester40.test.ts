@@ -15,6 +15,7 @@ import { networkFailureText } from '../../main/engine/model/download/network-wor
 import { ROOT } from '../helpers/media';
 import { llamaFolderStandIn } from '../helpers/model-sources';
 
+const BAD_PORT = 'the port is one the runtime refuses to connect to (as browsers do: a port kept for other services) — serve the mirror on another port, such as 8080';
 const dirs: string[] = [];
 const fresh = () => {
   const d = mkdtempSync(join(tmpdir(), 'rs-networds-'));
@@ -82,8 +83,19 @@ describe('a download that fails at the connection says why, not "fetch failed" (
     assert.equal(networkFailureText(cut), 'the connection was closed before the file ended: other side closed');
     // .invalid never resolves (RFC 6761): ENOTFOUND, or EAI_AGAIN where no name server answers at all
     assert.match(networkFailureText(await failure('http://hub.invalid/file')), /^the server’s name could not be looked up — offline, or a wrong address: getaddrinfo (ENOTFOUND|EAI_AGAIN) hub\.invalid$/);
+    // a port on the Fetch standard's blocked list is never connected to (undici's cause: "bad port", no code) — model40
+    const blocked = await failure('http://127.0.0.1:9/file');
+    assert.equal((blocked as Error).cause instanceof Error && (blocked as Error & { cause: Error }).cause.message, 'bad port', 'undici says no more itself');
+    assert.equal(networkFailureText(blocked), `${BAD_PORT}: bad port`);
     // an error of another kind keeps its own words
     assert.equal(networkFailureText(new Error('hub.example: HTTP 503')), 'hub.example: HTTP 503');
+  });
+
+  it('studio model list with HF_ENDPOINT on a port the runtime refuses (9, discard): said so, with another port to use (was "fetch failed: bad port")', async () => {
+    const list = await studioModel(fresh(), ['list'], { HF_ENDPOINT: 'http://127.0.0.1:9' });
+    assert.equal(list.code, 0, list.err);
+    assert.ok(list.out.includes(`Note: The Hugging Face Hub could not be reached (${BAD_PORT}: bad port); sizes are estimates.`), list.out);
+    assert.doesNotMatch(list.out, /fetch failed/);
   });
 
   it('studio model list and get with the Hub refusing connections: the cause named, "fetch failed" nowhere', async () => {

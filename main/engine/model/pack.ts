@@ -192,6 +192,37 @@ export class PackError extends StudioError {
 
 const bad = (dir: string, reason: string, todo?: string) => new PackError(dir, reason, todo);
 
+/**
+ * The words for a chosen pack whose folder is gone (moved or deleted since it was chosen), with what to do: loadPack's
+ * refusal (MODEL_MISSING), and the chat pane's once a model loaded from it is unloaded (ModelService.status, model40).
+ * @param dir the pack folder as chosen
+ */
+export function packFolderGone(dir: string): string {
+  return `There is no model pack folder at "${dir}" (moved or deleted?). Choose the pack where it is now, or get one in the Models panel (or \`studio model get beta\`); \`studio model list\` shows the installed ones.`;
+}
+
+/**
+ * The variant a pack folder's name states, as a Get names it (`deepresonance-beta-int4`): what a pack whose manifest
+ * cannot be read is taken for. @returns 'alpha' | 'beta', or null for a folder named otherwise
+ */
+export function variantOfPackFolder(dir: string): 'alpha' | 'beta' | null {
+  return (/^deepresonance-(alpha|beta)-/.exec(basename(dir))?.[1] as 'alpha' | 'beta' | undefined) ?? null;
+}
+
+/**
+ * The one refusal of a pack whose manifest.json is not JSON (cut short or overwritten in place, tester40), with what to
+ * do: a Get of that pack builds it again (catalog: an installed pack that does not verify), as for a damaged file. Said
+ * by loadPack (`studio ask`, the chat pane) and listed by the catalogue (`studio model list`, the Models panel: model40).
+ * @param dir the pack folder
+ * @param err what JSON.parse (or the read) threw; its message is quoted
+ * @returns a PackError (MODEL_MISSING): "The model pack at "DIR" cannot be used: manifest.json is not valid JSON (…). Get it again (…)"
+ */
+export function manifestNotJson(dir: string, err: unknown): PackError {
+  // its variant is unread: the Get's folder name says it
+  const variant = variantOfPackFolder(dir) ?? 'alpha|beta';
+  return bad(dir, `manifest.json is not valid JSON (${err instanceof Error ? err.message : String(err)})`, `Get it again (Models panel → Get, or studio model get ${variant}: it rebuilds a pack that does not verify from the downloads kept), or convert it again.`);
+}
+
 /** how many entries of a folder without manifest.json are looked at, per level, for the packs below it */
 const PACK_LOOK_ENTRIES = 500;
 
@@ -354,8 +385,7 @@ export async function loadPack(dirIn: string, opts: LoadPackOptions = {}): Promi
   const dir = resolve(dirIn);
   const manifestPath = join(dir, 'manifest.json');
   // (a chosen pack moved or deleted since: the chat shows this as it is — it says what to do, as NO_PACK_MESSAGE does)
-  if (!existsSync(dir))
-    throw new StudioError('MODEL_MISSING', `There is no model pack folder at "${dir}" (moved or deleted?). Choose the pack where it is now, or get one in the Models panel (or \`studio model get beta\`); \`studio model list\` shows the installed ones.`);
+  if (!existsSync(dir)) throw new StudioError('MODEL_MISSING', packFolderGone(dir));
   if (!statSync(dir).isDirectory()) {
     // a pack's own file given (its manifest.json, a graph): the folder that holds it is what is wanted
     const parent = dirname(dir);
@@ -376,10 +406,7 @@ export async function loadPack(dirIn: string, opts: LoadPackOptions = {}): Promi
   try {
     raw = JSON.parse(readFileSync(manifestPath, 'utf8'));
   } catch (err) {
-    // cut short or overwritten in place: its variant is unread, the Get's folder name says it (deepresonance-beta-int4);
-    // a Get of that pack builds it again (catalog: an installed pack that does not verify), as for a damaged file (tester40)
-    const variant = /^deepresonance-(alpha|beta)-/.exec(basename(dir))?.[1] ?? 'alpha|beta';
-    throw bad(dir, `manifest.json is not valid JSON (${(err as Error).message})`, `Get it again (Models panel → Get, or studio model get ${variant}: it rebuilds a pack that does not verify from the downloads kept), or convert it again.`);
+    throw manifestNotJson(dir, err);
   }
   // what a pack's manifest holds, for a manifest.json that is not one (another tool's file, a hand-made one)
   const packHolds = 'a pack\'s manifest.json, written by the converter, is a JSON object with "schema_version": 1, its name, variant, graphs, embed_tokens, tokenizer and files with their SHA-256 checksums. Convert the model again (Models panel, or studio model convert)';

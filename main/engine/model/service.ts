@@ -1,11 +1,12 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { StudioError, type ModelMemory, type ModelStatus, type ProviderChoice } from '@contract';
 import type { EngineContext } from '../context';
 import { getSetting, setSetting } from '../db/settings';
 import { ask, type AskRequest, type AskResult } from './ask';
-import { installedPacks, packsDirOf } from './catalog/catalog';
+import { damagedPacks, installedPacks, packsDirOf } from './catalog/catalog';
 import { GET_A_PACK, PACK_SETTING } from './default-pack';
-import { loadPack, packIdentityOf } from './pack';
+import { loadPack, packFolderGone, packIdentityOf } from './pack';
 import { diagnostics } from './providers';
 import { ModelRuntime } from './runtime';
 
@@ -54,10 +55,18 @@ export class ModelService {
    */
   private noPackNote(): { head: string; message: string } {
     let names: string[] = [];
+    let damaged: ReturnType<typeof damagedPacks> = [];
     try {
       names = installedPacks(packsDirOf(this.ctx.dataDir, process.env)).map((p) => p.name);
+      damaged = damagedPacks(packsDirOf(this.ctx.dataDir, process.env));
     } catch {
       // a models folder that cannot be read lists nothing here; the Models panel says why
+    }
+    // none usable but one there whose manifest cannot be read: that, with why and what to do, not "No … installed"
+    // (the Models panel and `studio model list` list it so: model40)
+    if (!names.length && damaged.length) {
+      const head = damaged.length === 1 ? `A DeepResonance model pack is installed but damaged: ${damaged[0].name}.` : `${damaged.length} DeepResonance model packs are installed but damaged: ${damaged.map((d) => d.name).join(', ')}.`;
+      return { head, message: `${head} ${damaged.map((d) => d.problem).join(' ')}` };
     }
     if (!names.length) return { head: NO_PACK_HEAD, message: NO_PACK };
     const head = names.length === 1 ? `A DeepResonance model pack is installed and none is chosen: ${names[0]}.` : `${names.length} DeepResonance model packs are installed and none is chosen: ${names.join(', ')}.`;
@@ -69,10 +78,15 @@ export class ModelService {
     const rt = this.runtime;
     const m = rt?.pack.manifest;
     const none = packPath ? null : this.noPackNote();
+    // the chosen folder moved away or deleted (tester40: the pane went on showing the pack, and offered it after Unload):
+    // a model loaded from it answers from memory until unloaded, said; not loaded, it is not usable, said as loading says it
+    const gone = packPath !== null && !existsSync(packPath);
     return {
-      installed: Boolean(packPath) && !this.lastError,
+      installed: Boolean(packPath) && !this.lastError && !(gone && !rt),
       message: none
         ? none.message
+        : gone && !rt
+          ? packFolderGone(packPath!)
         : this.lastError
           ? this.lastError
           : rt
@@ -80,6 +94,7 @@ export class ModelService {
             : 'The model pack loads with the first question.',
       ...(none ? { messageHead: none.head } : {}),
       packPath,
+      ...(gone && rt ? { packGone: `The pack's folder is gone ("${packPath}": moved or deleted?). The model loaded from it answers from memory until it is unloaded; then choose the pack where it is now.` } : {}),
       pack: m ? { name: m.name, model: m.model, variant: m.variant, dtype: m.dtype, llmQuant: m.llm_quant } : packPath ? this.namedPack(packPath) : null,
       provider: { requested: this.requestedProvider, active: rt?.provider.name ?? null, fallbacks: rt?.provider.fallbacks ?? [] },
     };

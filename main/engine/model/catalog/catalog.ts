@@ -17,6 +17,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { Precision } from '@contract';
 import { DELTA_FOLDERS } from '../download/sources';
+import { manifestNotJson, variantOfPackFolder } from '../pack';
 
 export type Variant = 'alpha' | 'beta';
 export const VARIANTS: Variant[] = ['alpha', 'beta'];
@@ -161,6 +162,31 @@ export const fileSize = (p: string): number => {
     return -1;
   }
 };
+
+/**
+ * Pack folders under `packs/` whose manifest.json cannot be read as JSON (cut short or overwritten in place):
+ * installedPacks leaves them out, and `studio model list` and the Models panel said "installed: none" for a pack that
+ * is there, damaged (tester40). Hidden and `.partial` folders are left out as installedPacks leaves them.
+ * @param packsDir the models folder's `packs/`
+ * @returns one per such folder, sorted by name: `variant` as its folder name states it (null where it does not),
+ *   `problem` the refusal loading it gives (pack.ts manifestNotJson: the JSON error and that a Get builds it again)
+ */
+export function damagedPacks(packsDir: string): Array<{ variant: Variant | null; name: string; path: string; problem: string }> {
+  if (!existsSync(packsDir)) return [];
+  const out: Array<{ variant: Variant | null; name: string; path: string; problem: string }> = [];
+  for (const name of readdirSync(packsDir).sort()) {
+    if (name.startsWith('.') || name.endsWith('.partial')) continue;
+    const dir = join(packsDir, name);
+    const manifest = join(dir, 'manifest.json');
+    if (!existsSync(manifest)) continue;
+    try {
+      JSON.parse(readFileSync(manifest, 'utf8'));
+    } catch (e) {
+      out.push({ variant: variantOfPackFolder(dir), name, path: dir, problem: manifestNotJson(dir, e).message });
+    }
+  }
+  return out;
+}
 
 /**
  * Packs under `packs/`, each named by its folder: folders with a manifest.json (the converter writes a pack into a

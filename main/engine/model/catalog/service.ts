@@ -8,7 +8,7 @@ import { makeDirs } from '../../fs/paths';
 import { getSetting, readSettingsReadOnly, setSetting } from '../../db/settings';
 import { deltaFiles, freeBytes, HubError, imagebindUrl, networkFailureText, retryAfterMs, vicunaDeltaFiles } from '../download/index';
 import { loadPack, PackError } from '../pack';
-import { installedPacks, layout, modelsDirOf, MODEL_NAME, SUMMARY, VARIANTS, type Variant } from './catalog';
+import { damagedPacks, installedPacks, layout, modelsDirOf, MODEL_NAME, SUMMARY, VARIANTS, type Variant } from './catalog';
 import { DISK_RESERVE_BYTES, GetJob, modelsFolderFailure, type ConvertFn, type GetJobState } from './job';
 import { StateStamper } from '../../state-order';
 import { plan, type Discovery } from './plan';
@@ -105,7 +105,7 @@ export class ModelCatalogService {
     } catch {
       free = null;
     }
-    return { modelsDir: this.modelsDir, freeBytes: free, reserveBytes: this.reserveBytes, entries, sourcesNote: this.sourcesNote, foldersProblem, job: this.job ? this.stamped(this.job) : null, remembered: rem, precisionFigures: PRECISION_FIGURES };
+    return { modelsDir: this.modelsDir, freeBytes: free, reserveBytes: this.reserveBytes, entries, damagedPacks: damagedPacks(layout(this.modelsDir).packs), sourcesNote: this.sourcesNote, foldersProblem, job: this.job ? this.stamped(this.job) : null, remembered: rem, precisionFigures: PRECISION_FIGURES };
   }
 
   /**

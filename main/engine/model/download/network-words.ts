@@ -7,8 +7,9 @@
  *
  * @param e what fetch threw or what a body read rejected with (any value)
  * @returns the error's own message where it is not undici's bare words; else those words with the cause spelled out,
- *   e.g. "the server refused the connection — nothing answers at that address: connect ECONNREFUSED 127.0.0.1:38741"; "fetch failed" itself when no
- *   cause is known
+ *   e.g. "the server refused the connection — nothing answers at that address: connect ECONNREFUSED 127.0.0.1:38741"; a
+ *   port on the Fetch standard's blocked list (https://fetch.spec.whatwg.org/#bad-port) said as one the runtime refuses,
+ *   with another to use; "fetch failed" itself when no cause is known
  */
 export function networkFailureText(e: unknown): string {
   const message = e instanceof Error ? e.message : String(e);
@@ -20,6 +21,9 @@ export function networkFailureText(e: unknown): string {
   const detail = typeof first?.message === 'string' && first.message !== '' ? first.message : code;
   const said = (words: string) => (detail ? `${words}: ${detail}` : words);
   if (message === 'terminated') return said('the connection was closed before the file ended');
+  // the Fetch standard's "bad port" list (undici follows it, as browsers do): 1, 7, 9, 21, 22, 25, 6000, 6667… are never
+  // connected to, with no code in the cause; HF_ENDPOINT=http://127.0.0.1:9 read "fetch failed: bad port" (tester40)
+  if (detail === 'bad port') return said('the port is one the runtime refuses to connect to (as browsers do: a port kept for other services) — serve the mirror on another port, such as 8080');
   switch (code) {
     case 'ECONNREFUSED':
       return said('the server refused the connection — nothing answers at that address');

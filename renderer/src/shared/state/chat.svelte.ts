@@ -315,6 +315,8 @@ class Chat {
       const res = await call({ signal: controller.signal, onProgress, onToken });
       if (!(await this.load(trackId, true))) this.keepCut(trackId, controller, 'unread');
       app.resolved(ABOUT.answer);
+      // the model's status as it is after the answer: the pack's folder may have gone meanwhile (packGone, model40)
+      await app.refreshModel();
       signal('chat-answered', { trackId, id: res.assistant.id, status: res.assistant.status, stats: res.assistant.stats, text: res.assistant.text });
     } catch (err) {
       const e = asStudioError(err);
