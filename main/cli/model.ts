@@ -57,7 +57,7 @@ const STATE_WORD: Record<CatalogPart['state'], string> = { present: 'present', p
 
 /** `studio model list` as text. */
 export function formatCatalog(c: ModelCatalog): string {
-  const lines = [`Models folder: ${c.modelsDir}${c.freeBytes !== null ? ` (${fmtBytes(c.freeBytes)} free)` : ''}`];
+  const lines = [`Models folder: ${shownPath(c.modelsDir)}${c.freeBytes !== null ? ` (${fmtBytes(c.freeBytes)} free)` : ''}`];
   if (c.sourcesNote) lines.push(`Note: ${c.sourcesNote}`);
   for (const e of c.entries) {
     lines.push('', `${e.model} (${e.variant}) — ${e.summary}`);
@@ -66,12 +66,12 @@ export function formatCatalog(c: ModelCatalog): string {
       // another disk: new inodes and times); Get checks them (SHA-256) and downloads nothing (tester29b)
       const whole = p.state === 'partial' && p.bytes !== null && p.presentBytes >= p.bytes;
       const size = p.state === 'partial' && !whole ? `${fmtBytes(p.presentBytes)} of ${fmtBytes(p.bytes, p.estimated)}` : fmtBytes(p.bytes, p.estimated);
-      const where = p.state === 'user' ? (p.id === 'llm' ? 'point to it: --llama DIR, --vicuna DIR or --from CKPT_DIR' : p.source) : p.path ?? p.source;
+      const where = p.state === 'user' ? (p.id === 'llm' ? 'point to it: --llama DIR, --vicuna DIR or --from CKPT_DIR' : p.source) : p.path !== undefined && p.path !== null ? shownPath(p.path) : p.source;
       lines.push(`  ${(whole ? 'on disk' : STATE_WORD[p.state]).padEnd(8)} ${p.label.padEnd(46)} ${size.padStart(18)}  ${where}`);
     }
     const packs = Object.entries(e.packBytes).map(([q, b]) => `${q} ≈${fmtBytes(b)}`).join(', ');
     lines.push(`  to download: ${fmtBytes(e.downloadBytes)}; pack: ${packs}`);
-    for (const k of e.packs) lines.push(`  installed: ${k.name} (${k.precision}, ${fmtBytes(k.bytes)}) ${k.path}`);
+    for (const k of e.packs) lines.push(`  installed: ${shownText(k.name)} (${k.precision}, ${fmtBytes(k.bytes)}) ${shownPath(k.path)}`);
     // a pack there whose manifest cannot be read: named with why and what to do, not "none" (tester40)
     const damaged = c.damagedPacks.filter((d) => d.variant === e.variant);
     for (const d of damaged) lines.push(`  installed, damaged: ${shownText(d.name)} — ${shownText(d.problem)}`);

@@ -62,6 +62,13 @@ describe('the CLI prints names by one rule and names its files without bidi cont
     assert.match(r.err, /unknown option '--bogus\\u202ex'/, r.err);
   });
 
+  test('studio model list: a models folder whose path holds U+202E is printed escaped (lead)', () => {
+    const r = studio(dir, 'model', 'list', '--data-dir', join(dir, `da${RLO}ta`));
+    assert.equal(r.code, 0, r.err);
+    assert.doesNotMatch(r.out, RAW_BIDI, r.out);
+    assert.ok(r.out.includes('da\\u202eta/models'), r.out);
+  });
+
   test('studio analyze: a problem line (a path that does not exist) is one line, its message escaped (problemText)', () => {
     const gone = join(dir, `gone\n${RLO}.mp3`);
     const r = studio(dir, 'analyze', gone);
