@@ -44,7 +44,7 @@ describe('a library folder holding the studio\'s data folder (tester39)', () => 
     await engine.call('library:add-folder', { path: music });
     const first = await until('the first scan to finish', () => states.findLast((s) => s.state === 'finished'));
     assert.deepEqual(await fileNames(), ['one.mp3'], 'the playback copy is not a track');
-    assert.deepEqual(first.skipped?.files.filter((f) => f.path === data), [{ path: data, reason: OWN_FOLDER_REASON }], JSON.stringify(first.skipped));
+    assert.deepEqual(first.skipped?.files.filter((f) => f.path === data), [{ path: data, reason: OWN_FOLDER_REASON, folder: true }], JSON.stringify(first.skipped));
     const firstJob = first.jobId;
 
     // a new track: the watcher's job for it is the one job after the first (before: a job per database write, without end)
