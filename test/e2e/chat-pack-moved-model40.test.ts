@@ -60,6 +60,8 @@ describe('chat: the pack folder moved while its model is loaded', { timeout: 300
     assert.equal(await page.getByTestId('model-unload').count(), 0, 'no Unload of a pack not loaded');
     assert.equal(await page.getByTestId('model-memory').count(), 0);
     assert.equal(await page.getByTestId('chat-send').isDisabled(), true, 'no question sent to a pack that is not there');
+    // the line under the box points at the pack's words above, not 'until a model pack is installed' (lead)
+    assert.equal(await page.getByTestId('chat-disabled-reason').innerText(), 'Chat is off: the chosen model pack cannot be used (why: above).');
     await sp.screenshot('model40-pack-moved-unloaded');
   });
 });

@@ -37,6 +37,7 @@ describe('Models panel: a pack damaged in place is shown as installed but damage
     assert.match(said, /^A DeepResonance model pack is installed but damaged: deepresonance-beta-int4\.\n/);
     assert.ok(said.includes(`The model pack at "${beta}" cannot be used: manifest.json is not valid JSON (Unexpected end of JSON input). Get it again`), said);
     assert.doesNotMatch(said, /No DeepResonance model pack is installed/);
+    assert.equal(await page.getByTestId('chat-disabled-reason').innerText(), 'Chat is off until a usable model pack is installed (how: above).');
     await sp.screenshot('model40-chat-damaged-pack');
 
     const m = await sp.mark();
