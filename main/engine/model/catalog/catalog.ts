@@ -164,6 +164,22 @@ export const fileSize = (p: string): number => {
 };
 
 /**
+ * The pack folders under `packs/` that hold a manifest.json, sorted by name: the converter writes a pack into a
+ * temporary sibling `<name>.partial` and renames it, so a folder with a manifest is complete; `.partial` and hidden
+ * folders are work in progress and never listed. None where `packsDir` does not exist. One walk for installedPacks and
+ * damagedPacks.
+ */
+function* packFolders(packsDir: string): Generator<{ name: string; dir: string; manifest: string }> {
+  if (!existsSync(packsDir)) return;
+  for (const name of readdirSync(packsDir).sort()) {
+    if (name.startsWith('.') || name.endsWith('.partial')) continue;
+    const dir = join(packsDir, name);
+    const manifest = join(dir, 'manifest.json');
+    if (existsSync(manifest)) yield { name, dir, manifest };
+  }
+}
+
+/**
  * Pack folders under `packs/` whose manifest.json cannot be read as JSON (cut short or overwritten in place):
  * installedPacks leaves them out, and `studio model list` and the Models panel said "installed: none" for a pack that
  * is there, damaged (tester40). Hidden and `.partial` folders are left out as installedPacks leaves them.
@@ -172,13 +188,8 @@ export const fileSize = (p: string): number => {
  *   `problem` the refusal loading it gives (pack.ts manifestNotJson: the JSON error and that a Get builds it again)
  */
 export function damagedPacks(packsDir: string): Array<{ variant: Variant | null; name: string; path: string; problem: string }> {
-  if (!existsSync(packsDir)) return [];
   const out: Array<{ variant: Variant | null; name: string; path: string; problem: string }> = [];
-  for (const name of readdirSync(packsDir).sort()) {
-    if (name.startsWith('.') || name.endsWith('.partial')) continue;
-    const dir = join(packsDir, name);
-    const manifest = join(dir, 'manifest.json');
-    if (!existsSync(manifest)) continue;
+  for (const { name, dir, manifest } of packFolders(packsDir)) {
     try {
       JSON.parse(readFileSync(manifest, 'utf8'));
     } catch (e) {
@@ -194,13 +205,8 @@ export function damagedPacks(packsDir: string): Array<{ variant: Variant | null;
  * folders are work in progress and never listed).
  */
 export function installedPacks(packsDir: string): Array<{ variant: Variant; precision: string; name: string; path: string; bytes: number }> {
-  if (!existsSync(packsDir)) return [];
   const out: Array<{ variant: Variant; precision: string; name: string; path: string; bytes: number }> = [];
-  for (const name of readdirSync(packsDir).sort()) {
-    if (name.startsWith('.') || name.endsWith('.partial')) continue;
-    const dir = join(packsDir, name);
-    const manifest = join(dir, 'manifest.json');
-    if (!existsSync(manifest)) continue;
+  for (const { name, dir, manifest } of packFolders(packsDir)) {
     try {
       const m = JSON.parse(readFileSync(manifest, 'utf8')) as { variant?: string; name?: string; llm_quant?: string; dtype?: string; files?: Record<string, { bytes?: number }> };
       if (m.variant !== 'alpha' && m.variant !== 'beta') continue;
