@@ -14,9 +14,12 @@ export const BIDI_CONTROL_CLASS = '\\u202a-\\u202e\\u2066-\\u2069';
 /** every bidi control (global: for replace) */
 export const BIDI_CONTROLS = new RegExp(`[${BIDI_CONTROL_CLASS}]`, 'g');
 
-/** Whether `text` holds a bidi control (UAX #9 embedding, override or isolate). */
+/** one bidi control (not global: test keeps no lastIndex) */
+const HAS_BIDI_CONTROL = new RegExp(`[${BIDI_CONTROL_CLASS}]`);
+
+/** Whether `text` holds a bidi control (UAX #9 embedding, override or isolate). Runs for every name the page draws (safeName). */
 export function hasBidiControl(text: string | null | undefined): boolean {
-  return !!text && new RegExp(`[${BIDI_CONTROL_CLASS}]`).test(text);
+  return !!text && HAS_BIDI_CONTROL.test(text);
 }
 
 /** `text` without its bidi controls (a file name the studio makes). */

@@ -1,26 +1,13 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { dataFolderSetting } from '../db/settings';
-import { installedPacks, packsDirOf } from './catalog/catalog';
+import { installedPacks, packFolders, packsDirOf } from './catalog/catalog';
 
 /** The setting that holds the model pack the app uses (chosen in its model settings, or after Get): ModelService.packPath. */
 export const PACK_SETTING = 'model.packPath';
 
 /** How to get a pack, said where none is installed (the app's and `studio ask`'s words). */
 export const GET_A_PACK = 'Get DeepResonance-α or -β in the Models panel (or `studio model get beta`), or choose a pack folder you already have.';
-
-/**
- * The folders of `packsDir` that hold a manifest.json, read or not (hidden folders and a conversion's `.partial` left
- * out, as installedPacks leaves them): where installedPacks lists none, a pack damaged in place is among these.
- * @returns absolute paths, sorted by name; [] where the folder is missing
- */
-function packFoldersWithManifest(packsDir: string): string[] {
-  if (!existsSync(packsDir)) return [];
-  return readdirSync(packsDir)
-    .sort()
-    .filter((n) => !n.startsWith('.') && !n.endsWith('.partial') && existsSync(join(packsDir, n, 'manifest.json')))
-    .map((n) => join(packsDir, n));
-}
 
 /**
  * The model pack the app would answer with, for `studio ask` without `--pack`: the pack chosen in the data folder
@@ -39,7 +26,7 @@ export function defaultPack(dataDir: string, env: NodeJS.ProcessEnv = process.en
     return { path: null, message: `${packs.length} model packs are installed (${packs.map((p) => basename(p.path)).join(', ')}) and none is chosen: give one with --pack DIR (studio model list shows them), or choose one in the app.` };
   // none listed, but one pack folder whose manifest cannot be read (damaged in place): that pack, so that loading it says
   // what is wrong and that a Get builds it again — not "No DeepResonance model pack is installed" (tester40)
-  const unread = packFoldersWithManifest(packsDirOf(dataDir, env));
-  if (unread.length === 1) return { path: unread[0], how: 'installed' };
+  const unread = [...packFolders(packsDirOf(dataDir, env))];
+  if (unread.length === 1) return { path: unread[0].dir, how: 'installed' };
   return { path: null, message: `No DeepResonance model pack is installed${chosen ? ` (the chosen one, "${chosen}", is gone)` : ''}. ${GET_A_PACK} Then ask again, or give a pack with --pack DIR.` };
 }

@@ -1,4 +1,4 @@
-import { clockTime } from '@contract';
+import { clockTime, countWords } from '@contract';
 
 /**
  * A time in seconds as m:ss or h:mm:ss, or with tenths (m:ss.s): cut to the precision shown, as players show it
@@ -58,4 +58,4 @@ export const fmtCount = (n: number): string => COUNT_FORMAT.format(n);
  * A count with its noun: "1 track", "12,345 tracks" (fmtCount's grouping).
  * @param n the count; @param one the noun for exactly 1; @param many the noun for any other count (0 included)
  */
-export const countOf = (n: number, one: string, many: string): string => `${fmtCount(n)} ${n === 1 ? one : many}`;
+export const countOf = (n: number, one: string, many: string): string => countWords(n, one, many, fmtCount);

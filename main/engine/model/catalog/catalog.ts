@@ -169,7 +169,7 @@ export const fileSize = (p: string): number => {
  * folders are work in progress and never listed. None where `packsDir` does not exist. One walk for installedPacks and
  * damagedPacks.
  */
-function* packFolders(packsDir: string): Generator<{ name: string; dir: string; manifest: string }> {
+export function* packFolders(packsDir: string): Generator<{ name: string; dir: string; manifest: string }> {
   if (!existsSync(packsDir)) return;
   for (const name of readdirSync(packsDir).sort()) {
     if (name.startsWith('.') || name.endsWith('.partial')) continue;
